@@ -1,0 +1,234 @@
+import { type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox'
+
+/**
+ * Every environment variable Tally reads, in one place. The loader coerces and validates against this
+ * schema, and `bun run docs:env` generates .env.example and docs/ENVIRONMENT.md from it, so the
+ * documentation cannot drift from the code.
+ *
+ * Extra keywords (ignored by validation, read by the loader and the docs generator):
+ * - `group`: heading in the docs;
+ * - `rule`: the rule in words, where the schema alone would read poorly (patterns, cross-field rules);
+ * - `secret`: never printed; shown as <redacted>;
+ * - `productionDefault`: the default when NODE_ENV=production, where it differs;
+ * - `defaultText`: how the docs describe a default that is computed (e.g. from another variable);
+ * - `example`: a valid value for error messages and .env.example (`exampleHint` when a value must not
+ *   be written down, as for keys).
+ */
+export interface VariableOptions {
+  description: string
+  group: string
+  example?: string
+  exampleHint?: string
+  rule?: string
+  secret?: boolean
+  default?: unknown
+  productionDefault?: unknown
+  defaultText?: string
+  minimum?: number
+  maximum?: number
+  pattern?: string
+  format?: string
+}
+
+const variable = <T extends TSchema>(schema: T, options: VariableOptions): T => Object.assign(schema, options)
+
+const oneOf = <const Values extends readonly string[]>(values: Values, options: VariableOptions) =>
+  variable(
+    Type.Union(values.map((value) => Type.Literal(value))) as unknown as TUnion<TLiteral<Values[number]>[]>,
+    options,
+  )
+
+const integer = (options: VariableOptions & { minimum: number; maximum: number }) =>
+  variable(Type.Integer(), options)
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const
+export const PLAID_ENVS = ['simulator', 'sandbox', 'production'] as const
+
+export const EnvSchema = Type.Object({
+  NODE_ENV: oneOf(NODE_ENVS, {
+    group: 'Server',
+    description:
+      'Which rule set applies. `production` requires real secrets and a real database, and never generates secrets or falls back to the embedded database.',
+    default: 'development',
+    example: 'production',
+  }),
+  HOST: variable(Type.String({ minLength: 1 }), {
+    group: 'Server',
+    description:
+      'Interface the HTTP server binds to. The loopback default keeps a development server private; containers need 0.0.0.0.',
+    default: '127.0.0.1',
+    productionDefault: '0.0.0.0',
+    rule: 'an IP address or host name',
+    pattern: '^[A-Za-z0-9.:\\-\\[\\]]+$',
+    example: '0.0.0.0',
+  }),
+  PORT: integer({
+    group: 'Server',
+    description: 'TCP port the HTTP server listens on.',
+    default: 3000,
+    minimum: 1,
+    maximum: 65535,
+    example: '3000',
+  }),
+  PUBLIC_URL: Type.Optional(
+    variable(Type.String(), {
+      group: 'Server',
+      description:
+        'The address people use to reach Tally (scheme, host and port, no path). Used for cookies, CSRF origin checks and the Plaid webhook URL. Must be https in production.',
+      defaultText: 'http://localhost:$PORT outside production; required in production',
+      format: 'http-origin',
+      rule: 'an absolute http:// or https:// URL with no path, query or fragment (https in production)',
+      example: 'https://tally.example.com',
+    }),
+  ),
+  CORS_ORIGINS: variable(Type.Array(Type.String({ format: 'http-origin' })), {
+    group: 'Server',
+    description:
+      'Other origins (besides PUBLIC_URL) whose browsers may call the API with credentials, comma separated. Leave empty unless a separate front end needs it.',
+    default: [],
+    rule: 'a comma-separated list of origins such as https://app.example.com',
+    example: 'https://admin.example.com,https://app.example.com',
+  }),
+  SHUTDOWN_TIMEOUT_MS: integer({
+    group: 'Server',
+    description:
+      'How long a graceful shutdown (SIGTERM/SIGINT) waits for in-flight requests and database connections before exiting anyway.',
+    default: 10000,
+    minimum: 0,
+    maximum: 120000,
+    example: '10000',
+  }),
+  LOG_LEVEL: oneOf(LOG_LEVELS, {
+    group: 'Logging',
+    description: 'Least severe log level written.',
+    default: 'info',
+    example: 'debug',
+  }),
+  LOG_FORMAT: oneOf(['json', 'pretty'] as const, {
+    group: 'Logging',
+    description: 'One JSON object per line (for log collectors) or coloured, human-readable lines.',
+    default: 'pretty',
+    productionDefault: 'json',
+    defaultText: '`pretty` in development and test, `json` in production',
+    example: 'json',
+  }),
+  DATABASE_URL: Type.Optional(
+    variable(Type.String({ format: 'postgres-url' }), {
+      group: 'Database',
+      secret: true,
+      description:
+        'PostgreSQL (15 or newer) connection URL. TLS is set with `sslmode` in the URL (`disable`, `prefer`, `require`, `verify-full`). When unset outside production, Tally runs an embedded PostgreSQL (PGlite) stored in DATA_DIR. Treated as a secret because it usually holds a password.',
+      defaultText: 'embedded database in DATA_DIR outside production; required in production',
+      rule: 'a postgres:// or postgresql:// URL with a host',
+      example: 'postgres://tally:password@db.internal:5432/tally?sslmode=require',
+    }),
+  ),
+  DATABASE_POOL_MAX: integer({
+    group: 'Database',
+    description: 'Most connections the pool opens to PostgreSQL.',
+    default: 10,
+    minimum: 1,
+    maximum: 100,
+    example: '10',
+  }),
+  DATABASE_CONNECT_TIMEOUT_S: integer({
+    group: 'Database',
+    description: 'Seconds to wait for a new database connection before failing.',
+    default: 10,
+    minimum: 1,
+    maximum: 120,
+    example: '10',
+  }),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer({
+    group: 'Database',
+    description:
+      'PostgreSQL `statement_timeout` for Tally’s connections, in milliseconds; 0 disables it. Stops a runaway query from holding a connection.',
+    default: 30000,
+    minimum: 0,
+    maximum: 3600000,
+    example: '30000',
+  }),
+  DATA_DIR: variable(Type.String({ minLength: 1 }), {
+    group: 'Database',
+    description:
+      'Folder for local state: the embedded database and, outside production, the generated encryption key. Created if missing.',
+    default: '.data',
+    example: '/var/lib/tally',
+  }),
+  ENCRYPTION_KEY: Type.Optional(
+    variable(Type.String({ pattern: '^[0-9a-fA-F]{64}$' }), {
+      group: 'Secrets',
+      secret: true,
+      description:
+        'AES-256-GCM key that encrypts Plaid access tokens at rest: 32 random bytes as 64 hex characters. Outside production a key is generated once into DATA_DIR/encryption.key when unset; production never generates one.',
+      defaultText: 'generated into DATA_DIR/encryption.key outside production; required in production',
+      rule: 'exactly 64 hexadecimal characters (32 bytes)',
+      exampleHint: 'generate one with `openssl rand -hex 32`',
+    }),
+  ),
+  PLAID_ENV: Type.Optional(
+    oneOf(PLAID_ENVS, {
+      group: 'Plaid',
+      description:
+        'Which Plaid to talk to: Plaid Sandbox, Plaid Production, or Tally’s built-in offline simulator.',
+      defaultText:
+        '`sandbox` when PLAID_CLIENT_ID and PLAID_SECRET are set, otherwise `simulator`; `production` when NODE_ENV=production',
+      example: 'sandbox',
+    }),
+  ),
+  PLAID_CLIENT_ID: Type.Optional(
+    variable(Type.String({ pattern: '^[A-Za-z0-9_-]{8,128}$' }), {
+      group: 'Plaid',
+      description: 'Your Plaid client id (Plaid Dashboard → Developers → Keys).',
+      defaultText: 'required unless PLAID_ENV=simulator',
+      rule: '8 to 128 letters, digits, `_` or `-`',
+      example: '5f2d0c3e8a1b4c0011a2b3c4',
+    }),
+  ),
+  PLAID_SECRET: Type.Optional(
+    variable(Type.String({ pattern: '^[A-Za-z0-9_-]{8,128}$' }), {
+      group: 'Plaid',
+      secret: true,
+      description: 'The Plaid secret for PLAID_ENV (sandbox and production secrets differ).',
+      defaultText: 'required unless PLAID_ENV=simulator',
+      rule: '8 to 128 letters, digits, `_` or `-`',
+      exampleHint: 'copy it from the Plaid Dashboard',
+    }),
+  ),
+  PLAID_SIMULATOR_URL: Type.Optional(
+    variable(Type.String({ format: 'http-url' }), {
+      group: 'Plaid',
+      description:
+        'With PLAID_ENV=simulator: use a simulator already running at this URL (`tally simulator`) instead of starting one inside the server.',
+      defaultText: 'unset: the simulator runs in-process on a loopback port',
+      rule: 'an absolute http:// or https:// URL',
+      example: 'http://127.0.0.1:4010',
+    }),
+  ),
+  PLAID_SIMULATOR_SEED: integer({
+    group: 'Plaid',
+    description:
+      'Seed of the in-process simulator’s generated banks and transactions; the same seed gives the same data.',
+    default: 1,
+    minimum: 0,
+    maximum: 2147483647,
+    example: '42',
+  }),
+  PLAID_ALLOW_SIMULATOR_IN_PRODUCTION: variable(Type.Boolean(), {
+    group: 'Plaid',
+    description:
+      'Allow PLAID_ENV=simulator with NODE_ENV=production, for demos and staging only: no real bank is reachable that way.',
+    default: false,
+    rule: 'true or false',
+    example: 'false',
+  }),
+})
+
+export type Env = typeof EnvSchema.static
+export type VariableName = keyof Env & string
+export const VARIABLE_NAMES = Object.keys(EnvSchema.properties) as VariableName[]
+
+export function variableOptions(name: VariableName): VariableOptions & TSchema {
+  return EnvSchema.properties[name] as unknown as VariableOptions & TSchema
+}

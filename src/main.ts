@@ -1,0 +1,103 @@
+#!/usr/bin/env bun
+import { type Config, ConfigError, loadConfig, redactedConfig } from './config/index.ts'
+import { openDatabase } from './db/index.ts'
+import { DataDirInUseError } from './db/lock.ts'
+import { MigrationError, migrate } from './db/migrate.ts'
+import { migrations } from './db/migrations/index.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { StartupError, startServer, untilSignalled } from './server.ts'
+
+/** sysexits.h: the conventional codes supervisors and scripts understand. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const
+
+const USAGE = `Usage: tally [command]
+
+Commands:
+  serve        Start the HTTP server (default): migrates the database first.
+  migrate      Apply pending database migrations and exit.
+  check-env    Validate the environment and print the effective configuration (secrets redacted).
+  help         Show this help.
+
+Configuration comes from environment variables (and .env files, which Bun loads);
+see docs/ENVIRONMENT.md. Exit codes: 0 success, 1 failure, 2 usage error, 78 configuration error.
+`
+
+export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  const [command = 'serve', ...rest] = argv
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE)
+    return EXIT.ok
+  }
+  const commands: Record<string, (config: Config, logger: Logger) => Promise<number>> = {
+    serve: runServe,
+    migrate: runMigrate,
+    'check-env': async (config) => {
+      process.stdout.write(`${JSON.stringify(redactedConfig(config), null, 2)}\n`)
+      return EXIT.ok
+    },
+  }
+  const run = commands[command]
+  if (!run || rest.length > 0) {
+    process.stderr.write(
+      `${run ? `tally ${command} takes no arguments (got ${rest.join(' ')})` : `unknown command: ${command}`}\n\n${USAGE}`,
+    )
+    return EXIT.usage
+  }
+
+  let loaded: ReturnType<typeof loadConfig>
+  try {
+    // check-env only reports: it must not create the development key as a side effect.
+    loaded = loadConfig(env, command === 'check-env' ? { devKey: previewDevKey } : {})
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`${error.format()}\n`)
+    return EXIT.config
+  }
+  const logger = createLogger({ level: loaded.config.LOG_LEVEL, format: loaded.config.LOG_FORMAT })
+  for (const warning of loaded.warnings) logger.warn(warning)
+  if (command === 'check-env')
+    process.stderr.write(`Configuration is valid (NODE_ENV=${loaded.config.NODE_ENV}).\n`)
+
+  try {
+    return await run(loaded.config, logger)
+  } catch (error) {
+    if (
+      error instanceof StartupError ||
+      error instanceof MigrationError ||
+      error instanceof DataDirInUseError
+    ) {
+      logger.fatal(error.message)
+      return EXIT.failure
+    }
+    logger.fatal({ err: error }, 'failed')
+    return EXIT.failure
+  }
+}
+
+async function runServe(config: Config, logger: Logger): Promise<number> {
+  const server = await startServer(config, logger)
+  return untilSignalled(server, config, logger)
+}
+
+async function runMigrate(config: Config, logger: Logger): Promise<number> {
+  const database = await openDatabase(config, logger)
+  try {
+    const applied = await migrate(database.sql, migrations, logger)
+    logger.info(
+      { applied: applied.length, total: migrations.length },
+      `${applied.length} migration(s) applied; database is up to date`,
+    )
+    return EXIT.ok
+  } finally {
+    await database.close()
+  }
+}
+
+function previewDevKey(dataDir: string) {
+  return { key: '0'.repeat(64), path: `${dataDir}/encryption.key`, created: false }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2), process.env)
+  process.exit(code)
+}
