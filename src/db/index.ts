@@ -1,7 +1,6 @@
 import type { Config } from '../config/index.ts'
 import type { Logger } from '../logger.ts'
 import { clientOptionsFrom, createSql, describeDatabaseUrl, type Sql } from './client.ts'
-import { startEmbeddedPostgres } from './embedded.ts'
 
 export type { Sql, TransactionSql } from './client.ts'
 
@@ -28,6 +27,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
       close: (timeout = 5) => sql.end({ timeout }),
     }
   }
+  // Loaded only when used: production never needs PGlite's WebAssembly build.
+  const { startEmbeddedPostgres } = await import('./embedded.ts')
   const embedded = await startEmbeddedPostgres(config.DATA_DIR)
   const sql = createSql({ ...clientOptionsFrom(config, embedded.url, logger), poolMax: 1 })
   return {

@@ -109,6 +109,26 @@ export function describeError(code: string | number, error: unknown, request: Re
   }
 }
 
+interface TypeBoxIssue {
+  message?: string
+  errors?: Iterable<{ message?: string }>[]
+}
+
+const BARE_TYPE_MISMATCH = /^Expected (string|number|integer|boolean|object|array|null)$/
+
+/**
+ * TypeBox's message ("Expected string to match 'email' format"), never Elysia's summary, which quotes
+ * the value received. For unions (Elysia makes t.Integer accept numeric strings too) the top message is
+ * just "Expected union value", so the most specific message of a branch is used instead.
+ */
+function readableMessage(issue: TypeBoxIssue): string {
+  const branches = (issue.errors ?? []).flatMap((branch) =>
+    [...branch].slice(0, 1).map((e) => e.message ?? ''),
+  )
+  const specific = branches.find((message) => message && !BARE_TYPE_MISMATCH.test(message))
+  return specific ?? branches[0] ?? issue.message ?? 'is invalid'
+}
+
 /** Each failing field once, with the schema's message; the offending value is never echoed (it may be a password). */
 function fieldErrors(error: ValidationError): FieldError[] {
   const seen = new Set<string>()
@@ -117,9 +137,7 @@ function fieldErrors(error: ValidationError): FieldError[] {
     const path = 'path' in issue && typeof issue.path === 'string' ? issue.path || '/' : '/'
     if (seen.has(path)) continue
     seen.add(path)
-    const message =
-      'summary' in issue && issue.summary ? issue.summary : (issue as { message?: string }).message
-    errors.push({ in: error.type, path, message: message ?? 'is invalid' })
+    errors.push({ in: error.type, path, message: readableMessage(issue) })
   }
   return errors
 }
