@@ -1,6 +1,6 @@
 import { Kind } from '@sinclair/typebox'
 import { allowedValues, describeRule } from '../src/config/rules.ts'
-import { type VariableName, VARIABLE_NAMES, variableOptions } from '../src/config/schema.ts'
+import { VARIABLE_NAMES, type VariableName, variableOptions } from '../src/config/schema.ts'
 
 /**
  * Renders .env.example and docs/ENVIRONMENT.md from the configuration schema. Pure functions, so the
@@ -49,7 +49,10 @@ export function renderEnvExample(): string {
         if (options.exampleHint) lines.push(`# How: ${plain(options.exampleHint)}.`)
         lines.push(`# ${name}=`)
       } else {
-        const value = options.default !== undefined && !options.defaultText ? exampleDefault(options.default) : options.example
+        const value =
+          options.default !== undefined && !options.defaultText
+            ? exampleDefault(options.default)
+            : options.example
         lines.push(`# ${name}=${value ?? ''}`)
       }
     }
@@ -122,13 +125,20 @@ export function renderEnvironmentDoc(): string {
     '| --- | --- | --- |',
   ]
   for (const name of VARIABLE_NAMES)
-    out.push(`| [\`${name}\`](#${name.toLowerCase()}) | ${defaultOf(name) ?? '—'} | ${describeRule(name)}${variableOptions(name).secret ? ' · secret' : ''} |`)
+    out.push(
+      `| [\`${name}\`](#${name.toLowerCase()}) | ${defaultOf(name) ?? '—'} | ${describeRule(name)}${variableOptions(name).secret ? ' · secret' : ''} |`,
+    )
   for (const [group, names] of groups()) {
     out.push('', `## ${group}`)
     for (const name of names) {
       const options = variableOptions(name)
       out.push('', `### ${name}`, '', options.description, '')
-      if (options[Kind] === 'Union') out.push(`- Allowed values: ${allowedValues(options).map((v) => `\`${v}\``).join(', ')}`)
+      if (options[Kind] === 'Union')
+        out.push(
+          `- Allowed values: ${allowedValues(options)
+            .map((v) => `\`${v}\``)
+            .join(', ')}`,
+        )
       else out.push(`- Rule: ${describeRule(name)}`)
       out.push(`- Default: ${defaultOf(name) ?? 'none (optional)'}`)
       if (options.example !== undefined) out.push(`- Example: \`${name}=${options.example}\``)

@@ -12,7 +12,14 @@ describe('tally (the CLI) as a real process', () => {
       PLAID_SECERT: 'typo',
     })
     expect(result.code).toBe(78)
-    for (const name of ['PORT', 'ENCRYPTION_KEY', 'DATABASE_URL', 'PUBLIC_URL', 'PLAID_SECRET', 'PLAID_CLIENT_ID'])
+    for (const name of [
+      'PORT',
+      'ENCRYPTION_KEY',
+      'DATABASE_URL',
+      'PUBLIC_URL',
+      'PLAID_SECRET',
+      'PLAID_CLIENT_ID',
+    ])
       expect(result.stderr).toContain(`✗ ${name} `)
     expect(result.stderr).toContain('did you mean PLAID_SECRET?')
     expect(result.stderr).not.toContain('xyz-secret-material')
@@ -31,7 +38,12 @@ describe('tally (the CLI) as a real process', () => {
     })
     expect(result.code).toBe(0)
     const printed = JSON.parse(result.stdout)
-    expect(printed).toMatchObject({ PORT: 4321, ENCRYPTION_KEY: '<redacted>', DATABASE_URL: '<redacted>', PLAID_ENV: 'simulator' })
+    expect(printed).toMatchObject({
+      PORT: 4321,
+      ENCRYPTION_KEY: '<redacted>',
+      DATABASE_URL: '<redacted>',
+      PLAID_ENV: 'simulator',
+    })
     expect(result.stdout + result.stderr).not.toContain(TEST_ENCRYPTION_KEY)
     expect(result.stdout + result.stderr).not.toContain('pa55word')
   })

@@ -14,7 +14,11 @@ function appWithProbeRoutes() {
   return createApp({ config: testConfig(), sql: db.sql, logger: logs.logger }).use(
     new Elysia({ prefix: '/api/probe' })
       .post('/validate', ({ body }) => body, {
-        body: t.Object({ email: t.String({ format: 'email' }), age: t.Integer({ minimum: 0 }), password: t.String() }),
+        body: t.Object({
+          email: t.String({ format: 'email' }),
+          age: t.Integer({ minimum: 0 }),
+          password: t.String(),
+        }),
       })
       .get('/items/:id', ({ params }) => params, { params: t.Object({ id: t.String({ format: 'uuid' }) }) })
       .get('/conflict', () => {
@@ -33,9 +37,13 @@ let app: ReturnType<typeof appWithProbeRoutes>
 beforeAll(() => {
   app = appWithProbeRoutes()
 })
-const request = (path: string, init: RequestInit = {}) => app.handle(new Request(`http://localhost${path}`, init))
-const post = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  request(path, { method: 'POST', body, headers })
+const request = (path: string, init: RequestInit = {}) =>
+  app.handle(new Request(`http://localhost${path}`, init))
+const post = (
+  path: string,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) => request(path, { method: 'POST', body, headers })
 
 async function problem(response: Response) {
   expect(response.headers.get('content-type')).toBe('application/problem+json')
@@ -60,19 +68,26 @@ describe('errors are RFC 9457 problem+json', () => {
   })
 
   test('invalid body → 422 with one entry per field, never echoing values', async () => {
-    const response = await post('/api/probe/validate', JSON.stringify({ email: 'nope', age: -1, password: 12345 }))
+    const response = await post(
+      '/api/probe/validate',
+      JSON.stringify({ email: 'nope', age: -1, password: 12345 }),
+    )
     expect(response.status).toBe(422)
     const body = await problem(response)
     expect(body.code).toBe('VALIDATION_FAILED')
     expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/age', '/email', '/password'])
-    expect(body.errors.every((e: { in: string; message: string }) => e.in === 'body' && e.message.length > 0)).toBe(true)
+    expect(
+      body.errors.every((e: { in: string; message: string }) => e.in === 'body' && e.message.length > 0),
+    ).toBe(true)
     expect(JSON.stringify(body)).not.toContain('12345')
   })
 
   test('invalid path parameter → 422 naming the parameter', async () => {
     const response = await request('/api/probe/items/not-a-uuid')
     expect(response.status).toBe(422)
-    expect((await problem(response)).errors).toEqual([{ in: 'params', path: '/id', message: expect.any(String) }])
+    expect((await problem(response)).errors).toEqual([
+      { in: 'params', path: '/id', message: expect.any(String) },
+    ])
   })
 
   test('malformed JSON → 400 MALFORMED_BODY', async () => {
@@ -84,7 +99,10 @@ describe('errors are RFC 9457 problem+json', () => {
   test('a domain error keeps its status and code', async () => {
     const response = await request('/api/probe/conflict')
     expect(response.status).toBe(409)
-    expect(await problem(response)).toMatchObject({ code: 'ITEM_DUPLICATE', detail: 'That bank is already linked.' })
+    expect(await problem(response)).toMatchObject({
+      code: 'ITEM_DUPLICATE',
+      detail: 'That bank is already linked.',
+    })
   })
 
   test('thrown errors and SQL failures → bare 500 without stack, SQL or message', async () => {
@@ -131,11 +149,18 @@ describe('request ids', () => {
 
 describe('request log', () => {
   test('one line per request with method, route template, status, duration and request id', async () => {
-    await request('/api/probe/items/6a1f4f4e-2f5b-4b2b-9d8c-0c2f1e1a2b3c', { headers: { 'x-request-id': 'log-line-0001' } })
+    await request('/api/probe/items/6a1f4f4e-2f5b-4b2b-9d8c-0c2f1e1a2b3c', {
+      headers: { 'x-request-id': 'log-line-0001' },
+    })
     await Bun.sleep(10) // the line is written after the response is sent
     const lines = logs.lines().filter((line) => line.requestId === 'log-line-0001' && line.msg === 'request')
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatchObject({ method: 'GET', route: '/api/probe/items/:id', status: 200, level: 'info' })
+    expect(lines[0]).toMatchObject({
+      method: 'GET',
+      route: '/api/probe/items/:id',
+      status: 200,
+      level: 'info',
+    })
     expect(lines[0]?.duration_ms).toBeNumber()
     expect(JSON.stringify(lines[0])).not.toContain('6a1f4f4e')
   })
@@ -144,7 +169,8 @@ describe('request log', () => {
     await request('/nowhere', { headers: { 'x-request-id': 'log-line-0404' } })
     await request('/api/probe/throw', { headers: { 'x-request-id': 'log-line-0500' } })
     await Bun.sleep(10)
-    const statusOf = (id: string) => logs.lines().find((l) => l.requestId === id && l.msg === 'request')?.status
+    const statusOf = (id: string) =>
+      logs.lines().find((l) => l.requestId === id && l.msg === 'request')?.status
     expect(statusOf('log-line-0404')).toBe(404)
     expect(statusOf('log-line-0500')).toBe(500)
   })

@@ -27,7 +27,12 @@ export interface Finished {
 
 /** Runs `tally <args>` to completion. */
 export async function runTally(args: string[], env: Record<string, string>): Promise<Finished> {
-  const child = Bun.spawn(['bun', MAIN, ...args], { env: childEnv(env), cwd: tempDir(), stdout: 'pipe', stderr: 'pipe' })
+  const child = Bun.spawn(['bun', MAIN, ...args], {
+    env: childEnv(env),
+    cwd: tempDir(),
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
   const [stdout, stderr, code] = await Promise.all([
     new Response(child.stdout).text(),
     new Response(child.stderr).text(),
