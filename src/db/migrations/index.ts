@@ -1,7 +1,8 @@
-import type { Migration } from '../migrate.ts'
+import { type Migration, migration } from '../migrate.ts'
+import m0001 from './0001_users_sessions_audit.sql' with { type: 'text' }
 
 /**
  * Every migration, in order. Imported as text so they are inside the compiled binary; a test checks
  * that each .sql file in this folder is listed here exactly once.
  */
-export const migrations: readonly Migration[] = []
+export const migrations: readonly Migration[] = [migration('0001_users_sessions_audit.sql', m0001)]
