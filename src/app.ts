@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia'
+import type { PlaidApi } from 'plaid'
 import type { Config } from './config/index.ts'
 import type { Sql } from './db/index.ts'
 import { healthRoutes } from './health/index.ts'
@@ -11,6 +12,8 @@ export interface AppDeps {
   config: Config
   sql: Sql
   logger: Logger
+  /** The official Plaid client, pointed at Plaid or the simulator (src/plaid/client.ts). */
+  plaid: PlaidApi
   /** Injected so tests can move time; defaults to the wall clock. */
   now?: () => Date
 }

@@ -6,6 +6,7 @@ import { MigrationError, migrate } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { StartupError, startServer, untilSignalled } from './server.ts'
+import { runSimulatorCommand } from './simulator/cli.ts'
 
 /** sysexits.h: the conventional codes supervisors and scripts understand. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const
@@ -16,6 +17,8 @@ Commands:
   serve        Start the HTTP server (default): migrates the database first.
   migrate      Apply pending database migrations and exit.
   check-env    Validate the environment and print the effective configuration (secrets redacted).
+  simulator    Run the Plaid simulator on its own: tally simulator --port 4010 [--seed N]
+               [--client-id ID --secret S] (see docs/SIMULATOR.md and tally simulator --help).
   help         Show this help.
 
 Configuration comes from environment variables (and .env files, which Bun loads);
@@ -28,6 +31,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     process.stdout.write(USAGE)
     return EXIT.ok
   }
+  // The standalone simulator takes its own flags and needs none of Tally's configuration.
+  if (command === 'simulator') return runSimulatorCommand(rest)
   const commands: Record<string, (config: Config, logger: Logger) => Promise<number>> = {
     serve: runServe,
     migrate: runMigrate,

@@ -4,11 +4,13 @@ import { type Database, openDatabase } from './db/index.ts'
 import { migrate } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { Logger } from './logger.ts'
+import { connectPlaid, type PlaidConnection } from './plaid/client.ts'
 
 export interface RunningServer {
   url: string
   app: App
   database: Database
+  plaid: PlaidConnection
   /** Stops taking requests, lets in-flight ones finish, then closes the database. */
   stop(): Promise<void>
 }
@@ -21,9 +23,11 @@ export class StartupError extends Error {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const database = await openDatabase(config, logger)
   logger.info({ database: database.description, kind: database.kind }, `database: ${database.description}`)
+  let plaid: PlaidConnection | undefined
   try {
     await migrate(database.sql, migrations, logger)
-    const app = createApp({ config, sql: database.sql, logger })
+    plaid = await connectPlaid(config, logger)
+    const app = createApp({ config, sql: database.sql, logger, plaid: plaid.client })
     try {
       app.listen({ hostname: config.HOST, port: config.PORT })
     } catch (error) {
@@ -45,12 +49,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       url,
       app,
       database,
+      plaid,
       async stop() {
         await app.stop()
+        await plaid?.close()
         await database.close(Math.max(1, Math.ceil(config.SHUTDOWN_TIMEOUT_MS / 1000)))
       },
     }
   } catch (error) {
+    await plaid?.close().catch(() => {})
     await database.close(1).catch(() => {})
     throw error
   }

@@ -1,17 +1,13 @@
-import { beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { Elysia, t } from 'elysia'
-import { createApp } from '../src/app.ts'
+import type { App } from '../src/app.ts'
 import { AppError } from '../src/errors.ts'
-import { testConfig } from './helpers/config.ts'
-import { useTestDatabase } from './helpers/db.ts'
+import { useTestApp } from './helpers/app.ts'
 import { captureLogs } from './helpers/logs.ts'
 
-const db = useTestDatabase()
-const logs = captureLogs('info')
-
 /** The real app plus routes that fail in each way a feature route can. */
-function appWithProbeRoutes() {
-  return createApp({ config: testConfig(), sql: db.sql, logger: logs.logger }).use(
+const probeRoutes = (app: App) =>
+  app.use(
     new Elysia({ prefix: '/api/probe' })
       .post('/validate', ({ body }) => body, {
         body: t.Object({
@@ -25,20 +21,16 @@ function appWithProbeRoutes() {
         throw new AppError('conflict', 'ITEM_DUPLICATE', 'That bank is already linked.')
       })
       .get('/crash', async () => {
-        await db.sql`select * from table_that_does_not_exist`
+        await tally.db.sql`select * from table_that_does_not_exist`
       })
       .get('/throw', () => {
         throw new Error('internal detail: secret-ish stack')
       }),
-  )
-}
+  ) as unknown as App
 
-let app: ReturnType<typeof appWithProbeRoutes>
-beforeAll(() => {
-  app = appWithProbeRoutes()
-})
-const request = (path: string, init: RequestInit = {}) =>
-  app.handle(new Request(`http://localhost${path}`, init))
+const tally = useTestApp({}, probeRoutes)
+const logs = tally.logs
+const request = (path: string, init: RequestInit = {}) => tally.request(path, init)
 const post = (
   path: string,
   body: string,

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll } from 'bun:test'
+import { Configuration, PlaidApi } from 'plaid'
+import { type App, createApp } from '../../src/app.ts'
+import type { Config, RawEnv } from '../../src/config/index.ts'
+import { type RunningSimulator, startSimulator } from '../../src/simulator/index.ts'
+import { testConfig } from './config.ts'
+import { type TestDatabase, useTestDatabase } from './db.ts'
+import { type CapturedLogs, captureLogs } from './logs.ts'
+
+export interface TestApp {
+  readonly app: App
+  readonly config: Config
+  readonly db: TestDatabase
+  readonly logs: CapturedLogs
+  readonly simulator: RunningSimulator
+  readonly plaid: PlaidApi
+  /** `app.handle` on a path, as a browser on PUBLIC_URL would send it. */
+  request(path: string, init?: RequestInit): Promise<Response>
+}
+
+/**
+ * The whole application for one test file: its own database, a Plaid simulator on a loopback port
+ * reached through the official client, and logs captured for assertions (and secret scans).
+ * `extend` lets a test mount extra routes before the app is used.
+ */
+export function useTestApp(env: RawEnv = {}, extend: (app: App) => App = (app) => app): TestApp {
+  const db = useTestDatabase()
+  const logs = captureLogs('info')
+  const state: { app?: App; config?: Config; simulator?: RunningSimulator; plaid?: PlaidApi } = {}
+
+  beforeAll(async () => {
+    state.simulator = await startSimulator({ port: 0 })
+    state.plaid = new PlaidApi(
+      new Configuration({
+        basePath: state.simulator.url,
+        baseOptions: {
+          headers: { 'PLAID-CLIENT-ID': state.simulator.clientId, 'PLAID-SECRET': state.simulator.secret },
+        },
+      }),
+    )
+    state.config = testConfig({ PLAID_SIMULATOR_URL: state.simulator.url, ...env })
+    state.app = extend(
+      createApp({ config: state.config, sql: db.sql, logger: logs.logger, plaid: state.plaid }),
+    )
+  })
+  afterAll(async () => {
+    await state.simulator?.stop()
+  })
+
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useTestApp: the app is ready only inside tests')
+    return value
+  }
+  return {
+    get app() {
+      return ready(state.app)
+    },
+    get config() {
+      return ready(state.config)
+    },
+    get simulator() {
+      return ready(state.simulator)
+    },
+    get plaid() {
+      return ready(state.plaid)
+    },
+    db,
+    logs,
+    request(path, init) {
+      return ready(state.app).handle(new Request(`http://localhost${path}`, init))
+    },
+  }
+}
