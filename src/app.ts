@@ -3,10 +3,16 @@ import type { PlaidApi } from 'plaid'
 import type { Config } from './config/index.ts'
 import type { Sql } from './db/index.ts'
 import { healthRoutes } from './health/index.ts'
+import { apiConventions } from './http/api-conventions.ts'
+import { csrfProtection } from './http/csrf.ts'
+import { apiDocumentation } from './http/openapi.ts'
 import { problemDetails } from './http/problem.ts'
 import { requestContext } from './http/request-context.ts'
 import { requestLog } from './http/request-log.ts'
 import type { Logger } from './logger.ts'
+import { auditRoutes } from './modules/audit/index.ts'
+import { authRoutes } from './modules/auth/index.ts'
+import { sessionRoutes } from './modules/sessions/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -24,7 +30,13 @@ export function createApp(deps: AppDeps) {
     .use(requestContext)
     .use(problemDetails(deps.logger))
     .use(requestLog(deps.logger))
+    .use(csrfProtection(deps.config))
+    .use(apiConventions)
+    .use(apiDocumentation(deps.config))
     .use(healthRoutes)
+    .use(authRoutes(deps))
+    .use(sessionRoutes(deps))
+    .use(auditRoutes(deps))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -2,9 +2,11 @@
 import { type Config, ConfigError, loadConfig, redactedConfig } from './config/index.ts'
 import { openDatabase } from './db/index.ts'
 import { DataDirInUseError } from './db/lock.ts'
-import { MigrationError, migrate } from './db/migrate.ts'
+import { MigrationError, migrate, verifyMigrations } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
 import { createLogger, type Logger } from './logger.ts'
+import { recordAudit } from './modules/audit/service.ts'
+import { revokeAllSessions } from './modules/sessions/service.ts'
 import { StartupError, startServer, untilSignalled } from './server.ts'
 import { runSimulatorCommand } from './simulator/cli.ts'
 
@@ -17,6 +19,8 @@ Commands:
   serve        Start the HTTP server (default): migrates the database first.
   migrate      Apply pending database migrations and exit.
   check-env    Validate the environment and print the effective configuration (secrets redacted).
+  sessions revoke-all
+               End every session of every user (incident response); everyone must log in again.
   simulator    Run the Plaid simulator on its own: tally simulator --port 4010 [--seed N]
                [--client-id ID --secret S] (see docs/SIMULATOR.md and tally simulator --help).
   help         Show this help.
@@ -26,7 +30,9 @@ see docs/ENVIRONMENT.md. Exit codes: 0 success, 1 failure, 2 usage error, 78 con
 `
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
-  const [command = 'serve', ...rest] = argv
+  const [first = 'serve', ...rest] = argv
+  // Two-word commands ("sessions revoke-all") are looked up as one name.
+  const command = first === 'sessions' && rest.length > 0 ? `${first} ${rest.shift()}` : first
   if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE)
     return EXIT.ok
@@ -36,6 +42,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const commands: Record<string, (config: Config, logger: Logger) => Promise<number>> = {
     serve: runServe,
     migrate: runMigrate,
+    'sessions revoke-all': runRevokeAllSessions,
     'check-env': async (config) => {
       process.stdout.write(`${JSON.stringify(redactedConfig(config), null, 2)}\n`)
       return EXIT.ok
@@ -92,6 +99,24 @@ async function runMigrate(config: Config, logger: Logger): Promise<number> {
       { applied: applied.length, total: migrations.length },
       `${applied.length} migration(s) applied; database is up to date`,
     )
+    return EXIT.ok
+  } finally {
+    await database.close()
+  }
+}
+
+async function runRevokeAllSessions(config: Config, logger: Logger): Promise<number> {
+  const database = await openDatabase(config, logger)
+  try {
+    await verifyMigrations(database.sql, migrations)
+    const revoked = await revokeAllSessions(database.sql)
+    await recordAudit(database.sql, {
+      userId: null,
+      event: 'sessions_revoked_all',
+      details: { revoked },
+      at: new Date(),
+    })
+    logger.warn({ revoked }, `revoked all ${revoked} session(s); every user must log in again`)
     return EXIT.ok
   } finally {
     await database.close()

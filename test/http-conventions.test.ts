@@ -28,7 +28,7 @@ const probeRoutes = (app: App) =>
       }),
   ) as unknown as App
 
-const tally = useTestApp({}, probeRoutes)
+const tally = useTestApp({ extend: probeRoutes })
 const logs = tally.logs
 const request = (path: string, init: RequestInit = {}) => tally.request(path, init)
 const post = (

@@ -75,6 +75,34 @@ const cases: Record<string, { valid: [string, unknown][]; invalid: string[] }> =
     ],
     invalid: ['-5', '120001', 'soon'],
   },
+  TRUST_PROXY: {
+    valid: [
+      ['0', 0],
+      ['2', 2],
+    ],
+    invalid: ['-1', '11', 'yes'],
+  },
+  SIGNUPS: {
+    valid: [
+      ['closed', 'closed'],
+      ['first-user', 'first-user'],
+    ],
+    invalid: ['invite', 'OPEN'],
+  },
+  SESSION_IDLE_TIMEOUT_MINUTES: {
+    valid: [
+      ['1', 1],
+      ['43200', 43200],
+    ],
+    invalid: ['0', '43201', '30m'],
+  },
+  SESSION_ABSOLUTE_TIMEOUT_HOURS: {
+    valid: [
+      ['1', 1],
+      ['8760', 8760],
+    ],
+    invalid: ['0', '8761'],
+  },
   LOG_LEVEL: {
     valid: [
       ['fatal', 'fatal'],
@@ -175,6 +203,10 @@ describe('defaults', () => {
       PUBLIC_URL: 'http://localhost:3000',
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'pretty',
+      SIGNUPS: 'open',
+      SESSION_IDLE_TIMEOUT_MINUTES: 30,
+      SESSION_ABSOLUTE_TIMEOUT_HOURS: 12,
+      TRUST_PROXY: 0,
       PLAID_ENV: 'simulator',
       CORS_ORIGINS: [],
       isProduction: false,
@@ -193,9 +225,10 @@ describe('defaults', () => {
     })
   })
 
-  test('production binds all interfaces, logs JSON and talks to Plaid production', () => {
+  test('production binds all interfaces, logs JSON, lets only the first user sign up and talks to Plaid production', () => {
     expect(loadConfig(production()).config).toMatchObject({
       HOST: '0.0.0.0',
+      SIGNUPS: 'first-user',
       LOG_FORMAT: 'json',
       PLAID_ENV: 'production',
       isProduction: true,

@@ -99,6 +99,41 @@ export const EnvSchema = Type.Object({
     maximum: 120000,
     example: '10000',
   }),
+  TRUST_PROXY: integer({
+    group: 'Server',
+    description:
+      'How many reverse proxies in front of Tally append to X-Forwarded-For. 0 uses the connection’s address and ignores the header (a client could forge it); 1 trusts the last address one proxy added, and so on. The client address feeds log-in throttling and the audit log.',
+    default: 0,
+    minimum: 0,
+    maximum: 10,
+    example: '1',
+  }),
+  SIGNUPS: oneOf(['open', 'first-user', 'closed'] as const, {
+    group: 'Accounts',
+    description:
+      'Who may create an account: anyone (`open`), only the very first person (`first-user`, so a fresh deployment can be claimed and then closes), or nobody (`closed`).',
+    default: 'open',
+    productionDefault: 'first-user',
+    example: 'first-user',
+  }),
+  SESSION_IDLE_TIMEOUT_MINUTES: integer({
+    group: 'Accounts',
+    description:
+      'A session unused for this long ends (OWASP ASVS 3.3.2, level 2: 30 minutes). Each request moves the deadline.',
+    default: 30,
+    minimum: 1,
+    maximum: 43200,
+    example: '30',
+  }),
+  SESSION_ABSOLUTE_TIMEOUT_HOURS: integer({
+    group: 'Accounts',
+    description:
+      'A session ends this long after log-in however active it is (OWASP ASVS 3.3.2, level 2: 12 hours); it is also the cookie’s lifetime.',
+    default: 12,
+    minimum: 1,
+    maximum: 8760,
+    example: '12',
+  }),
   LOG_LEVEL: oneOf(LOG_LEVELS, {
     group: 'Logging',
     description: 'Least severe log level written.',

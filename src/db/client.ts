@@ -4,6 +4,8 @@ import type { Logger } from '../logger.ts'
 
 export type Sql = postgres.Sql
 export type TransactionSql = postgres.TransactionSql
+/** Anything a query can run on: the pool or an open transaction. */
+export type Queryable = postgres.ISql
 
 export interface ClientOptions {
   url: string

@@ -2,7 +2,7 @@ import type { Config } from '../config/index.ts'
 import type { Logger } from '../logger.ts'
 import { clientOptionsFrom, createSql, describeDatabaseUrl, type Sql } from './client.ts'
 
-export type { Sql, TransactionSql } from './client.ts'
+export type { Queryable, Sql, TransactionSql } from './client.ts'
 
 export interface Database {
   sql: Sql

@@ -14,18 +14,41 @@ export interface TestApp {
   readonly logs: CapturedLogs
   readonly simulator: RunningSimulator
   readonly plaid: PlaidApi
-  /** `app.handle` on a path, as a browser on PUBLIC_URL would send it. */
+  /** The app's clock: starts at the real time, moves only when told. */
+  readonly clock: TestClock
+  /** `app.handle` on a path. */
   request(path: string, init?: RequestInit): Promise<Response>
+}
+
+export interface TestClock {
+  now(): Date
+  advance(ms: number): void
+}
+
+export function testClock(start = new Date()): TestClock {
+  let current = start.getTime()
+  return {
+    now: () => new Date(current),
+    advance: (ms) => {
+      current += ms
+    },
+  }
+}
+
+export interface TestAppOptions {
+  env?: RawEnv
+  /** Mount extra routes (e.g. probes) before the app is used. */
+  extend?: (app: App) => App
 }
 
 /**
  * The whole application for one test file: its own database, a Plaid simulator on a loopback port
  * reached through the official client, and logs captured for assertions (and secret scans).
- * `extend` lets a test mount extra routes before the app is used.
  */
-export function useTestApp(env: RawEnv = {}, extend: (app: App) => App = (app) => app): TestApp {
+export function useTestApp({ env = {}, extend = (app) => app }: TestAppOptions = {}): TestApp {
   const db = useTestDatabase()
   const logs = captureLogs('info')
+  const clock = testClock()
   const state: { app?: App; config?: Config; simulator?: RunningSimulator; plaid?: PlaidApi } = {}
 
   beforeAll(async () => {
@@ -40,7 +63,13 @@ export function useTestApp(env: RawEnv = {}, extend: (app: App) => App = (app) =
     )
     state.config = testConfig({ PLAID_SIMULATOR_URL: state.simulator.url, ...env })
     state.app = extend(
-      createApp({ config: state.config, sql: db.sql, logger: logs.logger, plaid: state.plaid }),
+      createApp({
+        config: state.config,
+        sql: db.sql,
+        logger: logs.logger,
+        plaid: state.plaid,
+        now: clock.now,
+      }),
     )
   })
   afterAll(async () => {
@@ -66,6 +95,7 @@ export function useTestApp(env: RawEnv = {}, extend: (app: App) => App = (app) =
     },
     db,
     logs,
+    clock,
     request(path, init) {
       return ready(state.app).handle(new Request(`http://localhost${path}`, init))
     },
