@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { acquirePidLock } from './lock.ts'
 
@@ -26,7 +27,8 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
     location = join(dataDir, 'postgres')
   }
   try {
-    const db = await PGlite.create(dataDir ? location : undefined)
+    // pg_trgm backs transaction search; a real PostgreSQL ships it in contrib.
+    const db = await PGlite.create({ ...(dataDir ? { dataDir: location } : {}), extensions: { pg_trgm } })
     // pglite-socket queues queries per connection and keeps a transaction's queries together; a few
     // slots let the pool reconnect while an old socket is still closing.
     const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 4 })
