@@ -11,6 +11,7 @@ const FALSE = new Set(['false', '0', 'no', 'off'])
  * shows the value the person actually wrote.
  */
 export function coerce(schema: TSchema, text: string): Coerced {
+  if (schema.duration) return parseDuration(text)
   switch (schema[Kind]) {
     case 'Integer':
       return /^[+-]?\d{1,16}$/.test(text) ? { ok: true, value: Number(text) } : { ok: false }
@@ -31,4 +32,13 @@ export function coerce(schema: TSchema, text: string): Coerced {
     default:
       return { ok: true, value: text }
   }
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
+
+/** "90s", "30m", "6h", "1d" or a plain number of seconds. */
+function parseDuration(text: string): Coerced {
+  const match = /^(\d{1,9})\s*([smhd]?)$/.exec(text.toLowerCase())
+  if (!match) return { ok: false }
+  return { ok: true, value: Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] as number) }
 }

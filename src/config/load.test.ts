@@ -147,6 +147,27 @@ const cases: Record<string, { valid: [string, unknown][]; invalid: string[] }> =
     valid: [['AB'.repeat(32), 'AB'.repeat(32)]],
     invalid: ['xyz', 'ab'.repeat(31), 'ab'.repeat(33), 'zz'.repeat(32)],
   },
+  ENCRYPTION_KEY_PREVIOUS: { valid: [['cd'.repeat(32), 'cd'.repeat(32)]], invalid: ['xyz', 'ab'.repeat(31)] },
+  WORKER_CONCURRENCY: {
+    valid: [
+      ['0', 0],
+      ['32', 32],
+    ],
+    invalid: ['-1', '33', 'many'],
+  },
+  SYNC_INTERVAL: {
+    valid: [
+      ['6h', 21600],
+      ['30m', 1800],
+      ['1d', 86400],
+      ['90', 90],
+      ['7d', 604800],
+    ],
+    invalid: ['59s', '8d', '6 hours', '1.5h', 'h'],
+  },
+  PLAID_CLIENT_NAME: { valid: [['Family Finances', 'Family Finances']], invalid: ['x'.repeat(31)] },
+  PLAID_COUNTRY_CODES: { valid: [['US, CA', ['US', 'CA']]], invalid: ['usa', 'us', ','] },
+  PLAID_LANGUAGE: { valid: [['fr', 'fr']], invalid: ['english'] },
   PLAID_ENV: { valid: [['simulator', 'simulator']], invalid: ['development', 'live'] },
   PLAID_CLIENT_ID: { valid: [], invalid: ['short', 'has spaces in it'] },
   PLAID_SECRET: { valid: [], invalid: ['short', 'bad!chars!here'] },
@@ -300,6 +321,14 @@ describe('cross-field rules', () => {
       PLAID_SIMULATOR_URL: 'http://127.0.0.1:4010',
     })
     expect(warnings.join('\n')).toContain('PLAID_SIMULATOR_URL is ignored')
+  })
+})
+
+describe('key rotation', () => {
+  test('ENCRYPTION_KEY_PREVIOUS must differ from ENCRYPTION_KEY', () => {
+    const error = problemsOf({ ...base(), ENCRYPTION_KEY_PREVIOUS: TEST_ENCRYPTION_KEY.toUpperCase() })
+    expect(error.problems.map((p) => p.variable)).toEqual(['ENCRYPTION_KEY_PREVIOUS'])
+    expect(error.format()).not.toContain(TEST_ENCRYPTION_KEY)
   })
 })
 

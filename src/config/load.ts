@@ -12,8 +12,9 @@ export type PlaidEnv = NonNullable<Env['PLAID_ENV']>
 
 /** The validated configuration: one frozen object, created at start-up and passed to whatever needs it. */
 export type Config = Readonly<
-  Omit<Env, 'PUBLIC_URL' | 'PLAID_ENV' | 'ENCRYPTION_KEY' | 'CORS_ORIGINS'> & {
+  Omit<Env, 'PUBLIC_URL' | 'PLAID_ENV' | 'ENCRYPTION_KEY' | 'CORS_ORIGINS' | 'PLAID_COUNTRY_CODES'> & {
     PUBLIC_URL: string
+    PLAID_COUNTRY_CODES: readonly string[]
     PLAID_ENV: PlaidEnv
     ENCRYPTION_KEY: string
     CORS_ORIGINS: readonly string[]
@@ -117,6 +118,16 @@ export function loadConfig(env: RawEnv, options: LoadOptions = {}): { config: Co
     warnings.push(`${name} is not a Tally variable and is ignored; did you mean ${intended}?`)
 
   let encryptionKeySource: Config['encryptionKeySource'] = 'environment'
+  if (
+    values.ENCRYPTION_KEY_PREVIOUS !== undefined &&
+    String(values.ENCRYPTION_KEY_PREVIOUS).toLowerCase() === String(values.ENCRYPTION_KEY ?? '').toLowerCase()
+  )
+    problems.push({
+      variable: 'ENCRYPTION_KEY_PREVIOUS',
+      message: 'must differ from ENCRYPTION_KEY: it is the key being rotated away from',
+      received: '<redacted>',
+    })
+
   if (problems.length === 0 && values.ENCRYPTION_KEY === undefined) {
     const devKey = (options.devKey ?? loadOrCreateDevKey)(values.DATA_DIR as string)
     if ('error' in devKey)
@@ -144,5 +155,6 @@ export function loadConfig(env: RawEnv, options: LoadOptions = {}): { config: Co
     encryptionKeySource,
   } as Config
   Object.freeze(config.CORS_ORIGINS)
+  Object.freeze(config.PLAID_COUNTRY_CODES)
   return { config: Object.freeze(config), warnings }
 }

@@ -24,6 +24,8 @@ export interface VariableOptions {
   default?: unknown
   productionDefault?: unknown
   defaultText?: string
+  /** An integer number of seconds written as a duration ("30m", "6h", "1d", or plain seconds). */
+  duration?: boolean
   minimum?: number
   maximum?: number
   pattern?: string
@@ -202,6 +204,36 @@ export const EnvSchema = Type.Object({
       exampleHint: 'generate one with `openssl rand -hex 32`',
     }),
   ),
+  ENCRYPTION_KEY_PREVIOUS: Type.Optional(
+    variable(Type.String({ pattern: '^[0-9a-fA-F]{64}$' }), {
+      group: 'Secrets',
+      secret: true,
+      description:
+        'During a key rotation only: the old ENCRYPTION_KEY. Tally then reads tokens under either key and writes under the new one; `tally rotate-key` re-encrypts every stored token, after which this can be removed. See docs/PLAID.md.',
+      defaultText: 'unset',
+      rule: 'exactly 64 hexadecimal characters, different from ENCRYPTION_KEY',
+      exampleHint: 'the value ENCRYPTION_KEY had before the rotation',
+    }),
+  ),
+  WORKER_CONCURRENCY: integer({
+    group: 'Jobs',
+    description:
+      'Background jobs (bank syncs) this process runs at once. 0 makes an API-only replica that only queues work for others; any number of processes may run workers, and one item is never synced by two at once.',
+    default: 2,
+    minimum: 0,
+    maximum: 32,
+    example: '2',
+  }),
+  SYNC_INTERVAL: variable(Type.Integer({ minimum: 60, maximum: 7 * 86400 }), {
+    group: 'Jobs',
+    description:
+      'How often every healthy bank is synced even without a webhook: a safety net for webhooks that never arrive.',
+    default: 6 * 3600,
+    defaultText: '`6h`',
+    duration: true,
+    rule: 'a duration such as 30m, 6h or 1d (s, m, h, d), from 1m to 7d',
+    example: '6h',
+  }),
   PLAID_ENV: Type.Optional(
     oneOf(PLAID_ENVS, {
       group: 'Plaid',
@@ -231,6 +263,26 @@ export const EnvSchema = Type.Object({
       exampleHint: 'copy it from the Plaid Dashboard',
     }),
   ),
+  PLAID_CLIENT_NAME: variable(Type.String({ minLength: 1, maxLength: 30 }), {
+    group: 'Plaid',
+    description: 'The name Plaid Link shows people when they connect a bank (at most 30 characters).',
+    default: 'Tally',
+    rule: '1 to 30 characters',
+    example: 'Family Finances',
+  }),
+  PLAID_COUNTRY_CODES: variable(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { minItems: 1 }), {
+    group: 'Plaid',
+    description: 'Countries whose banks Link offers, as ISO 3166-1 alpha-2 codes, comma separated.',
+    default: ['US'],
+    rule: 'a comma-separated list of two-letter country codes such as US,CA',
+    example: 'US,CA',
+  }),
+  PLAID_LANGUAGE: oneOf(['en', 'fr', 'es', 'nl', 'de', 'ja'] as const, {
+    group: 'Plaid',
+    description: 'The language Plaid Link speaks.',
+    default: 'en',
+    example: 'en',
+  }),
   PLAID_SIMULATOR_URL: Type.Optional(
     variable(Type.String({ format: 'http-url' }), {
       group: 'Plaid',
