@@ -2,14 +2,59 @@ import { Configuration, PlaidApi, PlaidEnvironments } from 'plaid'
 import type { Config } from '../config/index.ts'
 import type { Logger } from '../logger.ts'
 import { SIMULATOR_DEFAULT_CLIENT_ID, SIMULATOR_DEFAULT_SECRET, startSimulator } from '../simulator/index.ts'
+import type { RetryPolicy } from './retry.ts'
+import { createPlaidTransport, DEFAULT_PLAID_TIMEOUT_MS } from './transport.ts'
+
+export { isNetworkError, networkErrorCode, type PlaidErrorInfo, plaidErrorOf } from './errors.ts'
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts'
+export { DEFAULT_PLAID_TIMEOUT_MS } from './transport.ts'
 
 export interface PlaidConnection {
   client: PlaidApi
   /** Where the client points, for logs and health output (never a credential). */
   basePath: string
   env: Config['PLAID_ENV']
+  /** Per-attempt timeout in milliseconds. */
+  timeoutMs: number
   /** Stops the in-process simulator, if this connection started one. */
   close(): Promise<void>
+}
+
+/** Knobs the environment does not set: tests shorten timeouts and make retry waits instant. */
+export interface PlaidClientTuning {
+  timeoutMs?: number
+  retry?: Partial<RetryPolicy>
+}
+
+export interface PlaidClientOptions extends PlaidClientTuning {
+  basePath: string
+  clientId: string
+  secret: string
+  logger: Logger
+}
+
+/** The official client with Tally's transport: per-attempt timeout, retries, one log line per attempt. */
+export function createPlaidClient(options: PlaidClientOptions): PlaidApi {
+  const basePath = options.basePath.replace(/\/+$/, '')
+  const transport = createPlaidTransport({
+    basePath,
+    logger: options.logger,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+  })
+  const configuration = new Configuration({
+    basePath,
+    baseOptions: {
+      // Headers rather than body fields: the body is never logged, but this keeps the credentials out
+      // of request bodies that a debugging proxy might record.
+      headers: {
+        'PLAID-CLIENT-ID': options.clientId,
+        'PLAID-SECRET': options.secret,
+        'Plaid-Version': '2020-09-14',
+      },
+    },
+  })
+  return new PlaidApi(configuration, basePath, transport)
 }
 
 /**
@@ -17,7 +62,11 @@ export interface PlaidConnection {
  * PLAID_ENV=simulator and no PLAID_SIMULATOR_URL the simulator runs inside this process on a loopback
  * port, so the code path stays exactly the one used against Plaid.
  */
-export async function connectPlaid(config: Config, logger: Logger): Promise<PlaidConnection> {
+export async function connectPlaid(
+  config: Config,
+  logger: Logger,
+  tuning: PlaidClientTuning = {},
+): Promise<PlaidConnection> {
   let basePath: string
   let close = async () => {}
   let clientId = config.PLAID_CLIENT_ID
@@ -40,19 +89,16 @@ export async function connectPlaid(config: Config, logger: Logger): Promise<Plai
   } else {
     basePath = PlaidEnvironments[config.PLAID_ENV] as string
   }
-  const client = new PlaidApi(
-    new Configuration({
-      basePath,
-      baseOptions: {
-        headers: {
-          'PLAID-CLIENT-ID': clientId as string,
-          'PLAID-SECRET': secret as string,
-          'Plaid-Version': '2020-09-14',
-        },
-        timeout: 30_000,
-      },
-    }),
-  )
+  const timeoutMs = tuning.timeoutMs ?? DEFAULT_PLAID_TIMEOUT_MS
+  const client = createPlaidClient({
+    basePath,
+    // loadConfig refuses sandbox/production without credentials; the simulator has defaults above.
+    clientId: clientId as string,
+    secret: secret as string,
+    logger,
+    timeoutMs,
+    ...(tuning.retry === undefined ? {} : { retry: tuning.retry }),
+  })
   logger.info(
     {
       plaidEnv: config.PLAID_ENV,
@@ -61,5 +107,5 @@ export async function connectPlaid(config: Config, logger: Logger): Promise<Plai
     },
     `plaid: ${config.PLAID_ENV} at ${basePath}`,
   )
-  return { client, basePath, env: config.PLAID_ENV, close }
+  return { client, basePath, env: config.PLAID_ENV, timeoutMs, close }
 }
