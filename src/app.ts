@@ -9,10 +9,16 @@ import { apiDocumentation } from './http/openapi.ts'
 import { problemDetails } from './http/problem.ts'
 import { requestContext } from './http/request-context.ts'
 import { requestLog } from './http/request-log.ts'
+import { createJobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
 import { auditRoutes } from './modules/audit/index.ts'
 import { authRoutes } from './modules/auth/index.ts'
+import { itemRoutes } from './modules/items/index.ts'
+import type { ItemsDeps } from './modules/items/service.ts'
 import { sessionRoutes } from './modules/sessions/index.ts'
+import { webhookRoutes } from './modules/webhooks/index.ts'
+import { createTokenCipher } from './plaid/token-crypto.ts'
+import { createWebhookVerifier } from './plaid/webhook-verify.ts'
 
 export interface AppDeps {
   config: Config
@@ -20,12 +26,29 @@ export interface AppDeps {
   logger: Logger
   /** The official Plaid client, pointed at Plaid or the simulator (src/plaid/client.ts). */
   plaid: PlaidApi
+  /** Wakes this process's job worker after work is queued (server.ts); without it jobs wait for a poll. */
+  notifyWorker?: () => void
   /** Injected so tests can move time; defaults to the wall clock. */
   now?: () => Date
 }
 
 /** Composes the HTTP application. It never listens: server.ts does, and tests call app.handle(). */
 export function createApp(deps: AppDeps) {
+  const now = deps.now ?? (() => new Date())
+  const items: ItemsDeps = {
+    sql: deps.sql,
+    config: deps.config,
+    plaid: deps.plaid,
+    cipher: createTokenCipher({
+      key: deps.config.ENCRYPTION_KEY,
+      previousKey: deps.config.ENCRYPTION_KEY_PREVIOUS,
+    }),
+    queue: createJobQueue({ sql: deps.sql, logger: deps.logger, ...(deps.now ? { now: deps.now } : {}) }),
+    logger: deps.logger,
+    now,
+    notifyWorker: deps.notifyWorker ?? (() => {}),
+  }
+  const verifier = createWebhookVerifier({ plaid: deps.plaid, logger: deps.logger, now })
   return new Elysia({ name: 'tally' })
     .use(requestContext)
     .use(problemDetails(deps.logger))
@@ -34,9 +57,11 @@ export function createApp(deps: AppDeps) {
     .use(apiConventions)
     .use(apiDocumentation(deps.config))
     .use(healthRoutes)
-    .use(authRoutes(deps))
+    .use(authRoutes(deps, items))
     .use(sessionRoutes(deps))
     .use(auditRoutes(deps))
+    .use(itemRoutes(deps, items))
+    .use(webhookRoutes(deps, verifier, items))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -7,6 +7,8 @@ import { migrations } from './db/migrations/index.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { recordAudit } from './modules/audit/service.ts'
 import { revokeAllSessions } from './modules/sessions/service.ts'
+import { rotateAccessTokens } from './plaid/rotate-key.ts'
+import { createTokenCipher } from './plaid/token-crypto.ts'
 import { StartupError, startServer, untilSignalled } from './server.ts'
 import { runSimulatorCommand } from './simulator/cli.ts'
 
@@ -21,6 +23,8 @@ Commands:
   check-env    Validate the environment and print the effective configuration (secrets redacted).
   sessions revoke-all
                End every session of every user (incident response); everyone must log in again.
+  rotate-key   Re-encrypt every stored Plaid access token under ENCRYPTION_KEY (set the old key as
+               ENCRYPTION_KEY_PREVIOUS first); resumable, safe beside a running server.
   simulator    Run the Plaid simulator on its own: tally simulator --port 4010 [--seed N]
                [--client-id ID --secret S] (see docs/SIMULATOR.md and tally simulator --help).
   help         Show this help.
@@ -43,6 +47,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     serve: runServe,
     migrate: runMigrate,
     'sessions revoke-all': runRevokeAllSessions,
+    'rotate-key': runRotateKey,
     'check-env': async (config) => {
       process.stdout.write(`${JSON.stringify(redactedConfig(config), null, 2)}\n`)
       return EXIT.ok
@@ -117,6 +122,30 @@ async function runRevokeAllSessions(config: Config, logger: Logger): Promise<num
       at: new Date(),
     })
     logger.warn({ revoked }, `revoked all ${revoked} session(s); every user must log in again`)
+    return EXIT.ok
+  } finally {
+    await database.close()
+  }
+}
+
+async function runRotateKey(config: Config, logger: Logger): Promise<number> {
+  const database = await openDatabase(config, logger)
+  try {
+    await verifyMigrations(database.sql, migrations)
+    const cipher = createTokenCipher({
+      key: config.ENCRYPTION_KEY,
+      previousKey: config.ENCRYPTION_KEY_PREVIOUS,
+    })
+    const report = await rotateAccessTokens(database.sql, cipher, logger)
+    process.stdout.write(`${JSON.stringify(report)}\n`)
+    if (report.unreadable.length > 0) {
+      logger.error(
+        { unreadable: report.unreadable.length },
+        'some access tokens open under neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS; keep the old key and investigate',
+      )
+      return EXIT.failure
+    }
+    logger.info(report, 'every access token is under ENCRYPTION_KEY; ENCRYPTION_KEY_PREVIOUS can be removed')
     return EXIT.ok
   } finally {
     await database.close()

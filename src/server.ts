@@ -4,6 +4,7 @@ import { type Database, openDatabase } from './db/index.ts'
 import { migrate } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { Logger } from './logger.ts'
+import { type BankJobs, startBankJobs } from './plaid/background.ts'
 import { connectPlaid, type PlaidConnection } from './plaid/client.ts'
 
 export interface RunningServer {
@@ -24,10 +25,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const database = await openDatabase(config, logger)
   logger.info({ database: database.description, kind: database.kind }, `database: ${database.description}`)
   let plaid: PlaidConnection | undefined
+  let jobs: BankJobs | undefined
   try {
     await migrate(database.sql, migrations, logger)
     plaid = await connectPlaid(config, logger)
-    const app = createApp({ config, sql: database.sql, logger, plaid: plaid.client })
+    jobs = startBankJobs({ config, sql: database.sql, plaid: plaid.client, logger })
+    const app = createApp({
+      config,
+      sql: database.sql,
+      logger,
+      plaid: plaid.client,
+      notifyWorker: jobs.notify,
+    })
     try {
       app.listen({ hostname: config.HOST, port: config.PORT })
     } catch (error) {
@@ -52,11 +61,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       plaid,
       async stop() {
         await app.stop()
+        // Running syncs are asked to stop; their jobs go back to the queue uncounted.
+        await jobs?.stop()
         await plaid?.close()
         await database.close(Math.max(1, Math.ceil(config.SHUTDOWN_TIMEOUT_MS / 1000)))
       },
     }
   } catch (error) {
+    await jobs?.stop().catch(() => {})
     await plaid?.close().catch(() => {})
     await database.close(1).catch(() => {})
     throw error

@@ -14,7 +14,7 @@ export interface TestApp {
   readonly logs: CapturedLogs
   readonly simulator: RunningSimulator
   readonly plaid: PlaidApi
-  /** The app's clock: starts at the real time, moves only when told. */
+  /** The app's clock: the real time plus whatever the test has advanced it by. */
   readonly clock: TestClock
   /** `app.handle` on a path. */
   request(path: string, init?: RequestInit): Promise<Response>
@@ -25,12 +25,16 @@ export interface TestClock {
   advance(ms: number): void
 }
 
-export function testClock(start = new Date()): TestClock {
-  let current = start.getTime()
+/**
+ * Real time plus an offset the test moves. Following real time keeps it in step with the simulator's
+ * clock (which signs webhooks and expires keys in real time); the offset jumps expiry deadlines.
+ */
+export function testClock(): TestClock {
+  let offset = 0
   return {
-    now: () => new Date(current),
+    now: () => new Date(Date.now() + offset),
     advance: (ms) => {
-      current += ms
+      offset += ms
     },
   }
 }

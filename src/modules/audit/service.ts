@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/index.ts'
 import type { ClientInfo } from '../../http/client.ts'
 
-/** Security events; later features add bank_linked, bank_removed, key_rotated. */
+/** Security events, as listed by GET /api/audit (docs/API.md). */
 export type AuditEventName =
   | 'signup'
   | 'login_succeeded'
@@ -12,6 +12,9 @@ export type AuditEventName =
   | 'sessions_revoked_others'
   | 'sessions_revoked_all'
   | 'account_deleted'
+  | 'bank_linked'
+  | 'bank_removed'
+  | 'key_rotated'
 
 export interface AuditEntry {
   userId: string | null

@@ -3,10 +3,11 @@ import type { AppDeps } from '../../app.ts'
 import { authentication } from '../../http/authentication.ts'
 import { ProblemSchema } from '../../http/schemas.ts'
 import { clearedSessionCookie, sessionCookie } from '../../http/session-cookie.ts'
+import { type ItemsDeps, removeAllItemsAtPlaid } from '../items/service.ts'
 import { AccountDeletion, Credentials, PasswordChange, PasswordChanged, UserEnvelope } from './model.ts'
-import { changePassword, deleteAccount, getUser, login, logout, signup } from './service.ts'
+import { changePassword, confirmPassword, deleteAccount, getUser, login, logout, signup } from './service.ts'
 
-export function authRoutes(deps: AppDeps) {
+export function authRoutes(deps: AppDeps, items: ItemsDeps) {
   const service = { sql: deps.sql, config: deps.config, now: deps.now ?? (() => new Date()) }
   return new Elysia({ name: 'tally/auth', prefix: '/api' })
     .use(authentication(deps))
@@ -67,7 +68,10 @@ export function authRoutes(deps: AppDeps) {
     .delete(
       '/me',
       async ({ session, body, client, set }) => {
-        await deleteAccount(service, session, body, client)
+        await confirmPassword(service, session, body.password, client)
+        // Plaid first: if it fails, nothing is deleted and the person can try again.
+        await removeAllItemsAtPlaid(items, session.userId)
+        await deleteAccount(service, session, client)
         set.headers['set-cookie'] = clearedSessionCookie(deps.config)
         set.status = 204
       },

@@ -141,7 +141,7 @@ export async function getUser(deps: AuthDeps, userId: string): Promise<PublicUse
  * Checks a signed-in user's password before a sensitive change, under the same throttle as log-in:
  * a stolen session must not become a way to guess the password.
  */
-async function confirmPassword(
+export async function confirmPassword(
   deps: AuthDeps,
   session: CurrentSession,
   password: string,
@@ -187,14 +187,15 @@ export async function changePassword(
   })
 }
 
-/** Deletes the user and, through foreign keys, everything that belongs to them. */
+/**
+ * Deletes the user and, through foreign keys, everything that belongs to them. The caller has
+ * confirmed the password (confirmPassword) and removed their banks at Plaid.
+ */
 export async function deleteAccount(
   deps: AuthDeps,
   session: CurrentSession,
-  input: { password: string },
   client: ClientInfo,
 ): Promise<void> {
-  await confirmPassword(deps, session, input.password, client)
   await deps.sql.begin(async (tx) => {
     await tx`delete from users where id = ${session.userId}`
     await tx`delete from login_failures where key = ${`account:${session.email}`}`
@@ -202,6 +203,7 @@ export async function deleteAccount(
     await recordAudit(tx, {
       userId: null,
       event: 'account_deleted',
+      client,
       details: { userId: session.userId },
       at: deps.now(),
     })
