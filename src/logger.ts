@@ -38,11 +38,14 @@ export const REDACT_PATHS = [
 export interface LoggerOptions {
   level: Config['LOG_LEVEL']
   format: Config['LOG_FORMAT']
-  /** Where lines go; tests pass a capturing stream. Defaults to stdout. */
+  /** Where lines go; tests pass a capturing stream. Defaults to `fd`. */
   destination?: DestinationStream
+  /** 1 (stdout, the default: a server's logs are its output) or 2 (stderr, for one-shot commands
+   *  whose stdout is their result). */
+  fd?: 1 | 2
 }
 
-export function createLogger({ level, format, destination }: LoggerOptions): Logger {
+export function createLogger({ level, format, destination, fd = 1 }: LoggerOptions): Logger {
   const options = {
     level,
     base: { service: 'tally' },
@@ -59,9 +62,9 @@ export function createLogger({ level, format, destination }: LoggerOptions): Log
         sync: true,
         translateTime: 'SYS:HH:MM:ss.l',
         ignore: 'pid,hostname,service',
-        destination: destination ?? 1,
+        destination: destination ?? fd,
       }),
     )
   }
-  return pino(options, destination ?? pino.destination({ fd: 1, sync: true }))
+  return pino(options, destination ?? pino.destination({ fd, sync: true }))
 }

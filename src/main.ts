@@ -70,7 +70,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     process.stderr.write(`${error.format()}\n`)
     return EXIT.config
   }
-  const logger = createLogger({ level: loaded.config.LOG_LEVEL, format: loaded.config.LOG_FORMAT })
+  const logger = createLogger({
+    level: loaded.config.LOG_LEVEL,
+    format: loaded.config.LOG_FORMAT,
+    fd: command === 'serve' ? 1 : 2,
+  })
   for (const warning of loaded.warnings) logger.warn(warning)
   if (command === 'check-env')
     process.stderr.write(`Configuration is valid (NODE_ENV=${loaded.config.NODE_ENV}).\n`)

@@ -169,7 +169,7 @@ describe('sessions API', () => {
       LOG_FORMAT: 'json',
     })
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('revoked all')
+    expect(result.stderr).toContain('revoked all')
     for (const user of users) expect((await tally.request('/api/me', as(user, 'GET'))).status).toBe(401)
     const [event] = await tally.db.sql`select details from audit_events where event = 'sessions_revoked_all'`
     expect(event?.details.revoked).toBeGreaterThanOrEqual(2)

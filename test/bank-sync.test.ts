@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { useTestApp } from './helpers/app.ts'
 import {
   control,
@@ -13,7 +13,6 @@ import { as, signUp } from './helpers/users.ts'
 
 const tally = useTestApp()
 let jobs: ReturnType<typeof startJobs> | undefined
-afterAll(() => jobs?.stop())
 
 describe('linking and syncing a bank', () => {
   test('link → first sync → Tally holds exactly what the bank holds', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { generateKeyPair, SignJWT } from 'jose'
 import { useTestApp } from './helpers/app.ts'
 import {
@@ -20,7 +20,6 @@ const tally = useTestApp({
 })
 const server = listen(tally, port)
 let jobs: ReturnType<typeof startJobs> | undefined
-afterAll(() => jobs?.stop())
 
 /** The body as JSON; the forgeries these tests post themselves pass through the recorder too. */
 function parse(delivery: Delivery): { webhook_code?: string; item_id?: string } {

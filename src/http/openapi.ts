@@ -37,7 +37,8 @@ export function apiDocumentation(config: Config) {
     path: '/api/docs',
     specPath: '/api/openapi.json',
     provider: null,
-    exclude: { paths: [/^\/api\/docs/] },
+    // staticFile: false, or routes with a file extension (export.csv) would be left out as static files.
+    exclude: { paths: [/^\/api\/docs/], staticFile: false },
     documentation: {
       info: {
         title: 'Tally API',

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll } from 'bun:test'
-import { Configuration, PlaidApi } from 'plaid'
+import { beforeAll } from 'bun:test'
+import type { PlaidApi } from 'plaid'
 import { type App, createApp } from '../../src/app.ts'
 import type { Config, RawEnv } from '../../src/config/index.ts'
+import { createPlaidClient } from '../../src/plaid/client.ts'
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.ts'
+import { deferCleanup } from './cleanup.ts'
 import { testConfig } from './config.ts'
 import { type TestDatabase, useTestDatabase } from './db.ts'
 import { type CapturedLogs, captureLogs } from './logs.ts'
@@ -57,14 +59,16 @@ export function useTestApp({ env = {}, extend = (app) => app }: TestAppOptions =
 
   beforeAll(async () => {
     state.simulator = await startSimulator({ port: 0 })
-    state.plaid = new PlaidApi(
-      new Configuration({
-        basePath: state.simulator.url,
-        baseOptions: {
-          headers: { 'PLAID-CLIENT-ID': state.simulator.clientId, 'PLAID-SECRET': state.simulator.secret },
-        },
-      }),
-    )
+    deferCleanup(() => state.simulator?.stop())
+    // The production client factory (retries, call logs), with short waits between retries.
+    state.plaid = createPlaidClient({
+      basePath: state.simulator.url,
+      clientId: state.simulator.clientId,
+      secret: state.simulator.secret,
+      logger: logs.logger,
+      timeoutMs: 5_000,
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    })
     state.config = testConfig({ PLAID_SIMULATOR_URL: state.simulator.url, ...env })
     state.app = extend(
       createApp({
@@ -75,9 +79,6 @@ export function useTestApp({ env = {}, extend = (app) => app }: TestAppOptions =
         now: clock.now,
       }),
     )
-  })
-  afterAll(async () => {
-    await state.simulator?.stop()
   })
 
   const ready = <T>(value: T | undefined): T => {

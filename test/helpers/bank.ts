@@ -1,6 +1,7 @@
 import { expect } from 'bun:test'
 import { type BankJobs, startBankJobs } from '../../src/plaid/background.ts'
 import type { TestApp } from './app.ts'
+import { deferCleanup } from './cleanup.ts'
 import { as, type TestUser } from './users.ts'
 
 /** Calls the simulator's control API (docs/SIMULATOR.md). */
@@ -75,7 +76,7 @@ export async function plaidItemId(tally: TestApp, itemId: string): Promise<strin
 
 /** Starts the real sync worker against the test app's database, clock and Plaid client. */
 export function startJobs(tally: TestApp, overrides: { concurrency?: number } = {}): BankJobs {
-  return startBankJobs({
+  const jobs = startBankJobs({
     config: { ...tally.config, WORKER_CONCURRENCY: overrides.concurrency ?? 2 },
     sql: tally.db.sql,
     plaid: tally.plaid,
@@ -84,6 +85,8 @@ export function startJobs(tally: TestApp, overrides: { concurrency?: number } = 
     pollIntervalMs: 20,
     leaseMs: 30_000,
   })
+  deferCleanup(() => jobs.stop())
+  return jobs
 }
 
 /**

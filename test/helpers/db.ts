@@ -1,10 +1,11 @@
-import { afterAll, beforeAll } from 'bun:test'
+import { beforeAll } from 'bun:test'
 import postgres from 'postgres'
 import { createSql, type Sql } from '../../src/db/client.ts'
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/db/embedded.ts'
 import { type Migration, migrate } from '../../src/db/migrate.ts'
 import { migrations as allMigrations } from '../../src/db/migrations/index.ts'
 import { createLogger } from '../../src/logger.ts'
+import { deferCleanup } from './cleanup.ts'
 
 export interface TestDatabase {
   /** postgres.js client on this file's own database; valid between beforeAll and afterAll. */
@@ -24,6 +25,12 @@ const quietLogger = createLogger({ level: 'fatal', format: 'json' })
 export function useTestDatabase(options: { migrations?: readonly Migration[] } = {}): TestDatabase {
   const state: { sql?: Sql; url?: string; drop?: () => Promise<void> } = {}
   const serverUrl = process.env.TEST_DATABASE_URL
+
+  // First on the file's cleanup stack, so last to run: everything else uses the database.
+  deferCleanup(async () => {
+    await state.sql?.end({ timeout: 5 })
+    await state.drop?.()
+  })
 
   beforeAll(async () => {
     let url: string
@@ -54,11 +61,6 @@ export function useTestDatabase(options: { migrations?: readonly Migration[] } =
       logger: quietLogger,
     })
     await migrate(state.sql, options.migrations ?? allMigrations)
-  })
-
-  afterAll(async () => {
-    await state.sql?.end({ timeout: 5 })
-    await state.drop?.()
   })
 
   return {

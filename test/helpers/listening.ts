@@ -1,5 +1,6 @@
-import { afterAll, beforeAll } from 'bun:test'
+import { beforeAll } from 'bun:test'
 import type { TestApp } from './app.ts'
+import { deferCleanup } from './cleanup.ts'
 import { freePort } from './process.ts'
 
 export interface Delivery {
@@ -35,8 +36,8 @@ export function listen(tally: TestApp, port: number): Listening {
         return tally.app.handle(request)
       },
     })
+    deferCleanup(() => server?.stop(true))
   })
-  afterAll(() => server?.stop(true))
   return { url: `http://127.0.0.1:${port}`, webhooks }
 }
 
