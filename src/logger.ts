@@ -60,6 +60,8 @@ export function createLogger({ level, format, destination, fd = 1 }: LoggerOptio
       options,
       pretty({
         sync: true,
+        // One line per event: a request log that scrolls by in a terminal stays readable.
+        singleLine: true,
         translateTime: 'SYS:HH:MM:ss.l',
         ignore: 'pid,hostname,service',
         destination: destination ?? fd,
