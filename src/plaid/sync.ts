@@ -167,7 +167,12 @@ async function fetchAllPages(
 
 async function upsertAccounts(tx: Queryable, item: ItemRow, accounts: AccountBase[], now: Date) {
   if (accounts.length === 0) return
-  const rows = accounts.map((a) => ({
+  await upsertAccountRows(tx, item.userId, item.id, accounts.map(accountRowOf), now)
+}
+
+/** A Plaid account as the accounts table stores it. */
+export function accountRowOf(a: AccountBase): AccountRow {
+  return {
     plaid_account_id: a.account_id,
     name: a.name,
     official_name: a.official_name ?? null,
@@ -178,8 +183,7 @@ async function upsertAccounts(tx: Queryable, item: ItemRow, accounts: AccountBas
     current_balance: a.balances.current ?? null,
     available_balance: a.balances.available ?? null,
     credit_limit: a.balances.limit ?? null,
-  }))
-  await upsertAccountRows(tx, item.userId, item.id, rows, now)
+  }
 }
 
 export interface AccountRow {

@@ -7,7 +7,7 @@ import type { JobQueue } from '../../jobs/queue.ts'
 import type { Logger } from '../../logger.ts'
 import { plaidErrorOf } from '../../plaid/errors.ts'
 import { itemKey, queueSync } from '../../plaid/jobs.ts'
-import { upsertAccountRows } from '../../plaid/sync.ts'
+import { accountRowOf, upsertAccountRows } from '../../plaid/sync.ts'
 import type { TokenCipher } from '../../plaid/token-crypto.ts'
 import { recordAudit } from '../audit/service.ts'
 
@@ -145,24 +145,7 @@ export async function linkItem(
         on conflict (user_id, institution_id) do nothing
         returning id, created_at as "createdAt"`
       if (!row) return null
-      await upsertAccountRows(
-        tx,
-        userId,
-        id,
-        accounts.map((a) => ({
-          plaid_account_id: a.account_id,
-          name: a.name,
-          official_name: a.official_name ?? null,
-          mask: a.mask ?? null,
-          type: a.type,
-          subtype: a.subtype ?? null,
-          currency: a.balances.iso_currency_code ?? a.balances.unofficial_currency_code ?? null,
-          current_balance: a.balances.current ?? null,
-          available_balance: a.balances.available ?? null,
-          credit_limit: a.balances.limit ?? null,
-        })),
-        now,
-      )
+      await upsertAccountRows(tx, userId, id, accounts.map(accountRowOf), now)
       await recordAudit(tx, {
         userId,
         event: 'bank_linked',
