@@ -11,11 +11,14 @@ import { requestContext } from './http/request-context.ts'
 import { requestLog } from './http/request-log.ts'
 import { createJobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
+import { accountRoutes } from './modules/accounts/index.ts'
 import { auditRoutes } from './modules/audit/index.ts'
 import { authRoutes } from './modules/auth/index.ts'
+import { insightRoutes } from './modules/insights/index.ts'
 import { itemRoutes } from './modules/items/index.ts'
 import type { ItemsDeps } from './modules/items/service.ts'
 import { sessionRoutes } from './modules/sessions/index.ts'
+import { transactionRoutes } from './modules/transactions/index.ts'
 import { webhookRoutes } from './modules/webhooks/index.ts'
 import { createTokenCipher } from './plaid/token-crypto.ts'
 import { createWebhookVerifier } from './plaid/webhook-verify.ts'
@@ -62,6 +65,9 @@ export function createApp(deps: AppDeps) {
     .use(auditRoutes(deps))
     .use(itemRoutes(deps, items))
     .use(webhookRoutes(deps, verifier, items))
+    .use(accountRoutes(deps))
+    .use(transactionRoutes(deps))
+    .use(insightRoutes(deps))
 }
 
 export type App = ReturnType<typeof createApp>

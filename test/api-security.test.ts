@@ -212,7 +212,11 @@ describe('audit log', () => {
       expect(response.status).toBe(422)
       expect((await response.json()).code).toBe('INVALID_CURSOR')
     }
-    expect((await tally.request('/api/audit?limit=201', as(user, 'GET'))).status).toBe(422)
+    const tooMany = await tally.request('/api/audit?limit=201', as(user, 'GET'))
+    expect(tooMany.status).toBe(422)
+    expect((await tooMany.json()).errors).toEqual([
+      { in: 'query', path: '/limit', message: expect.stringContaining('less or equal to 200') },
+    ])
     expect((await tally.request('/api/audit?limit=0', as(user, 'GET'))).status).toBe(422)
   })
 })

@@ -2,6 +2,7 @@ import { expect, test } from 'bun:test'
 import { Kind, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { useTestApp } from './helpers/app.ts'
+import { drainJobs, linkBank, startJobs } from './helpers/bank.ts'
 import { as, cookieOf, jsonRequest, signUp, type TestUser } from './helpers/users.ts'
 
 /**
@@ -12,7 +13,12 @@ import { as, cookieOf, jsonRequest, signUp, type TestUser } from './helpers/user
 const tally = useTestApp()
 
 /** Routes anyone may call; everything else under /api must require a session. */
-const PUBLIC = new Set(['POST /api/auth/signup', 'POST /api/auth/login', 'GET /api/openapi.json'])
+const PUBLIC = new Set([
+  'POST /api/auth/signup',
+  'POST /api/auth/login',
+  'GET /api/openapi.json',
+  'GET /api/client-config',
+])
 const isDocs = (path: string) => path.startsWith('/api/docs')
 
 /** Every row of A's, in every table that has a user_id column, plus A's user row. */
@@ -29,13 +35,17 @@ async function fingerprint(userId: string) {
   return snapshot
 }
 
-/** Every id-looking value in A's rows: what B will try to reach. */
+/** Ids that name public things (Plaid's institution catalogue), not anything of A's. */
+const PUBLIC_IDS = new Set(['institution_id'])
+
+/** Id-looking values in A's rows (a few per table and column): what B will try to reach. */
 function idsIn(snapshot: Record<string, readonly unknown[]>): string[] {
   const ids = new Set<string>()
   for (const rows of Object.values(snapshot))
-    for (const row of rows as Record<string, unknown>[])
+    for (const row of (rows as Record<string, unknown>[]).slice(0, 2))
       for (const [column, value] of Object.entries(row))
-        if ((column === 'id' || column.endsWith('_id')) && value !== null) ids.add(String(value))
+        if ((column === 'id' || column.endsWith('_id')) && !PUBLIC_IDS.has(column) && value !== null)
+          ids.add(String(value))
   return [...ids]
 }
 
@@ -68,6 +78,10 @@ function bodyFor(schema: TSchema | undefined, id: string, password: string): unk
 
 test('user B can neither read, change nor delete anything of user A through any /api route', async () => {
   const a = await signUp(tally)
+  // A has a bank with accounts, balances and transactions, synced as in real use.
+  const jobs = startJobs(tally)
+  await linkBank(tally, a)
+  await drainJobs(tally, jobs)
   const second = cookieOf(
     await tally.request('/api/auth/login', jsonRequest('POST', { email: a.email, password: a.password })),
   )
@@ -76,7 +90,7 @@ test('user B can neither read, change nor delete anything of user A through any 
   const targets = idsIn(before)
   // Short ids (audit event numbers) are tried as targets but would match anywhere in a response.
   const secrets = [a.email, ...targets.filter((id) => id.length >= 8)]
-  expect(targets.length).toBeGreaterThanOrEqual(5) // user, two sessions, audit events
+  expect(targets.length).toBeGreaterThanOrEqual(10) // user, sessions, audit events, item, accounts, transactions
   expect(secrets.length).toBeGreaterThanOrEqual(4)
 
   const routes = tally.app.routes.filter((r) => r.path.startsWith('/api/') && !isDocs(r.path))

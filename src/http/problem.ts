@@ -94,7 +94,7 @@ export function describeError(code: string | number, error: unknown, request: Re
         status: 422,
         code: 'VALIDATION_FAILED',
         detail: 'The request is invalid; see errors for each field.',
-        errors: fieldErrors(validation),
+        errors: fieldErrors(validation, request),
       }
     }
     case 'INVALID_COOKIE_SIGNATURE':
@@ -130,7 +130,8 @@ function readableMessage(issue: TypeBoxIssue): string {
 }
 
 /** Each failing field once, with the schema's message; the offending value is never echoed (it may be a password). */
-function fieldErrors(error: ValidationError): FieldError[] {
+function fieldErrors(error: ValidationError, request: Request): FieldError[] {
+  if (error.type === 'property') return [coercionError(error, request)]
   const seen = new Set<string>()
   const errors: FieldError[] = []
   for (const issue of error.all) {
@@ -140,6 +141,19 @@ function fieldErrors(error: ValidationError): FieldError[] {
     errors.push({ in: error.type, path, message: readableMessage(issue) })
   }
   return errors
+}
+
+/**
+ * Elysia converts numeric query parameters (`?limit=0`) before validation and, when the number breaks
+ * its schema, reports only the value, not which parameter held it. The parameter is found again by
+ * that value, so the client is told `query /limit` rather than an anonymous "property".
+ */
+function coercionError(error: ValidationError, request: Request): FieldError {
+  const message = readableMessage((error.all[0] ?? {}) as TypeBoxIssue)
+  const received = String(error.value)
+  for (const [name, value] of new URL(request.url).searchParams)
+    if (value === received) return { in: 'query', path: `/${name}`, message }
+  return { in: 'query', path: '/', message }
 }
 
 /** The one place errors become RFC 9457 problem+json responses. */

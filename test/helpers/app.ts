@@ -79,7 +79,7 @@ export function useTestApp({ env = {}, extend = (app) => app }: TestAppOptions =
         now: clock.now,
       }),
     )
-  })
+  }, 60_000)
 
   const ready = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('useTestApp: the app is ready only inside tests')

@@ -1,4 +1,4 @@
-import { beforeAll } from 'bun:test'
+import { beforeAll, setDefaultTimeout } from 'bun:test'
 import postgres from 'postgres'
 import { createSql, type Sql } from '../../src/db/client.ts'
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/db/embedded.ts'
@@ -26,6 +26,9 @@ export function useTestDatabase(options: { migrations?: readonly Migration[] } =
   const state: { sql?: Sql; url?: string; drop?: () => Promise<void> } = {}
   const serverUrl = process.env.TEST_DATABASE_URL
 
+  // Files with a database start servers and processes: Bun's 5 s default per test is too tight on a
+  // busy CI machine, and setDefaultTimeout only applies to the file that calls it.
+  setDefaultTimeout(30_000)
   // First on the file's cleanup stack, so last to run: everything else uses the database.
   deferCleanup(async () => {
     await state.sql?.end({ timeout: 5 })
@@ -61,7 +64,7 @@ export function useTestDatabase(options: { migrations?: readonly Migration[] } =
       logger: quietLogger,
     })
     await migrate(state.sql, options.migrations ?? allMigrations)
-  })
+  }, 60_000)
 
   return {
     get sql() {

@@ -3,5 +3,5 @@
 import { setDefaultTimeout } from 'bun:test'
 
 process.env.TZ = 'UTC'
-// Tests start real servers, processes and databases; the 5 s default is too tight on a busy CI machine.
+// For the first file; test/helpers/db.ts sets it again in every file that uses a database.
 setDefaultTimeout(30_000)
