@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 import { type Config, ConfigError, loadConfig, redactedConfig } from './config/index.ts'
-import { openDatabase } from './db/index.ts'
+import { openDatabase, type Sql } from './db/index.ts'
 import { DataDirInUseError } from './db/lock.ts'
 import { MigrationError, migrate, verifyMigrations } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
@@ -114,12 +114,21 @@ async function runMigrate(config: Config, logger: Logger): Promise<number> {
   }
 }
 
-async function runRevokeAllSessions(config: Config, logger: Logger): Promise<number> {
+/** One-shot commands that need an up-to-date database: open it, refuse a mismatched one, close it. */
+async function withMigratedDatabase(config: Config, logger: Logger, work: (sql: Sql) => Promise<number>) {
   const database = await openDatabase(config, logger)
   try {
     await verifyMigrations(database.sql, migrations)
-    const revoked = await revokeAllSessions(database.sql)
-    await recordAudit(database.sql, {
+    return await work(database.sql)
+  } finally {
+    await database.close()
+  }
+}
+
+async function runRevokeAllSessions(config: Config, logger: Logger): Promise<number> {
+  return withMigratedDatabase(config, logger, async (sql) => {
+    const revoked = await revokeAllSessions(sql)
+    await recordAudit(sql, {
       userId: null,
       event: 'sessions_revoked_all',
       details: { revoked },
@@ -127,20 +136,16 @@ async function runRevokeAllSessions(config: Config, logger: Logger): Promise<num
     })
     logger.warn({ revoked }, `revoked all ${revoked} session(s); every user must log in again`)
     return EXIT.ok
-  } finally {
-    await database.close()
-  }
+  })
 }
 
 async function runRotateKey(config: Config, logger: Logger): Promise<number> {
-  const database = await openDatabase(config, logger)
-  try {
-    await verifyMigrations(database.sql, migrations)
+  return withMigratedDatabase(config, logger, async (sql) => {
     const cipher = createTokenCipher({
       key: config.ENCRYPTION_KEY,
       previousKey: config.ENCRYPTION_KEY_PREVIOUS,
     })
-    const report = await rotateAccessTokens(database.sql, cipher, logger)
+    const report = await rotateAccessTokens(sql, cipher, logger)
     process.stdout.write(`${JSON.stringify(report)}\n`)
     if (report.unreadable.length > 0) {
       logger.error(
@@ -151,9 +156,7 @@ async function runRotateKey(config: Config, logger: Logger): Promise<number> {
     }
     logger.info(report, 'every access token is under ENCRYPTION_KEY; ENCRYPTION_KEY_PREVIOUS can be removed')
     return EXIT.ok
-  } finally {
-    await database.close()
-  }
+  })
 }
 
 function previewDevKey(dataDir: string) {

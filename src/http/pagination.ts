@@ -15,6 +15,18 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url')
 }
 
+/** The answer to a cursor the API did not issue (or that no longer matches the list's shape). */
+export function invalidCursor(): AppError {
+  return new AppError(
+    'invalid',
+    'INVALID_CURSOR',
+    'The cursor is not one this API issued; start again without it.',
+    {
+      errors: [{ in: 'query', path: '/cursor', message: 'Expected a nextCursor value from a previous page' }],
+    },
+  )
+}
+
 export function decodeCursor<const Kinds extends readonly ('string' | 'number')[]>(
   cursor: string,
   kinds: Kinds,
@@ -26,15 +38,6 @@ export function decodeCursor<const Kinds extends readonly ('string' | 'number')[
     key = undefined
   }
   if (!Array.isArray(key) || key.length !== kinds.length || key.some((part, i) => typeof part !== kinds[i]))
-    throw new AppError(
-      'invalid',
-      'INVALID_CURSOR',
-      'The cursor is not one this API issued; start again without it.',
-      {
-        errors: [
-          { in: 'query', path: '/cursor', message: 'Expected a nextCursor value from a previous page' },
-        ],
-      },
-    )
+    throw invalidCursor()
   return key as never
 }

@@ -4,22 +4,13 @@ import { testConfig } from '../../test/helpers/config.ts'
 import { captureLogs } from '../../test/helpers/logs.ts'
 import { type SimulatorHarness, startHarness } from '../simulator/testing/harness.ts'
 import { connectPlaid, createPlaidClient, isNetworkError, networkErrorCode, plaidErrorOf } from './client.ts'
+import type { CallLog } from './transport.ts'
 
 // Distinct from the simulator defaults so a leak of either is unmistakable in the secrets scan.
 const CLIENT_ID = 'tally-test-client-7c1e9a'
 const SECRET = 'tally-test-secret-4b8d2f'
 
-type PlaidLine = {
-  method: string
-  request_id: string | null
-  status: number | null
-  error_type?: string
-  error_code?: string
-  network_error?: string
-  attempt: number
-  duration_ms: number
-  retry_in_ms?: number
-}
+type PlaidLine = CallLog
 
 let harness: SimulatorHarness
 /** Paths the simulator answered, from its own request log: proof of how many attempts reached it. */

@@ -15,7 +15,7 @@ export interface PlaidTransportOptions {
 }
 
 /** The one line each attempt writes. Only these fields: bodies and headers carry tokens and secrets. */
-interface CallLog {
+export interface CallLog {
   method: string
   request_id: string | null
   status: number | null

@@ -1,8 +1,7 @@
 import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../../app.ts'
-import { AppError } from '../../errors.ts'
 import { authentication } from '../../http/authentication.ts'
-import { decodeCursor, encodeCursor } from '../../http/pagination.ts'
+import { decodeCursor, encodeCursor, invalidCursor } from '../../http/pagination.ts'
 import { requestContextOf } from '../../http/request-context.ts'
 import { ProblemSchema } from '../../http/schemas.ts'
 import { type Cell, csvStream, decimal } from './csv.ts'
@@ -22,17 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 function positionAfter(cursor: string | undefined): TransactionKey | null {
   if (cursor === undefined) return null
   const [date, id] = decodeCursor(cursor, ['string', 'string'] as const)
-  if (!DATE.test(date) || Number.isNaN(Date.parse(date)) || !UUID.test(id))
-    throw new AppError(
-      'invalid',
-      'INVALID_CURSOR',
-      'The cursor is not one this API issued; start again without it.',
-      {
-        errors: [
-          { in: 'query', path: '/cursor', message: 'Expected a nextCursor value from a previous page' },
-        ],
-      },
-    )
+  if (!DATE.test(date) || Number.isNaN(Date.parse(date)) || !UUID.test(id)) throw invalidCursor()
   return { date, id }
 }
 
