@@ -36,6 +36,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       logger,
       plaid: plaid.client,
       notifyWorker: jobs.notify,
+      ...(config.PLAID_ENV === 'simulator' ? { simulatorUrl: plaid.basePath } : {}),
     })
     try {
       app.listen({ hostname: config.HOST, port: config.PORT })

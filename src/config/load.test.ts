@@ -190,6 +190,14 @@ const cases: Record<string, { valid: [string, unknown][]; invalid: string[] }> =
     ],
     invalid: ['maybe'],
   },
+  STATIC_DIR: { valid: [['/opt/tally/dist', '/opt/tally/dist']], invalid: [] },
+  SOURCEMAPS_PUBLIC: {
+    valid: [
+      ['true', true],
+      ['off', false],
+    ],
+    invalid: ['public'],
+  },
 }
 
 describe('every variable', () => {

@@ -310,6 +310,21 @@ export const EnvSchema = Type.Object({
     rule: 'true or false',
     example: 'false',
   }),
+  STATIC_DIR: variable(Type.String({ minLength: 1 }), {
+    group: 'Dashboard',
+    description:
+      'Folder holding the built dashboard (`bun run build` writes it; relative to the working directory). Only files listed in its manifest.json are served. A compiled binary serves the copy embedded in it instead.',
+    default: 'dist',
+    example: '/opt/tally/dist',
+  }),
+  SOURCEMAPS_PUBLIC: variable(Type.Boolean(), {
+    group: 'Dashboard',
+    description:
+      'Serve the dashboard’s source maps (`*.js.map`) to anyone, and point browsers at them with a SourceMap header. Off by default: maps reveal the original source; upload them to your error tracker instead.',
+    default: false,
+    rule: 'true or false',
+    example: 'false',
+  }),
 })
 
 export type Env = typeof EnvSchema.static

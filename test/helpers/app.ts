@@ -76,6 +76,7 @@ export function useTestApp({ env = {}, extend = (app) => app }: TestAppOptions =
         sql: db.sql,
         logger: logs.logger,
         plaid: state.plaid,
+        simulatorUrl: state.simulator.url,
         now: clock.now,
       }),
     )
