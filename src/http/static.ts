@@ -24,14 +24,18 @@ export function staticRoutes(assets: StaticAssets, config: Pick<Config, 'SOURCEM
     const classified = classifyPath(pathname)
     if (isServerPath || classified.kind === 'suspicious') throw notFound(request)
 
+    const wantsPage = pathname === '/' || (isNavigation(request) && !looksLikeFile(classified.path))
     const state = assets.current()
-    if (state.status === 'missing') throw new AppError('unavailable', 'FRONTEND_NOT_BUILT', state.detail)
+    if (state.status === 'missing') {
+      // Only a request for the dashboard page learns that it is missing; anything else is just absent.
+      if (wantsPage) throw new AppError('unavailable', 'FRONTEND_NOT_BUILT', state.detail)
+      throw notFound(request)
+    }
 
     const asset = state.files.get(assetKey(classified.path))
     const visible = asset && (!asset.sourcemap || config.SOURCEMAPS_PUBLIC)
     if (visible) return respond(request, asset, config.SOURCEMAPS_PUBLIC)
-    if (pathname === '/' || (isNavigation(request) && !looksLikeFile(classified.path)))
-      return respond(request, state.index, config.SOURCEMAPS_PUBLIC)
+    if (wantsPage) return respond(request, state.index, config.SOURCEMAPS_PUBLIC)
     throw notFound(request)
   })
 }

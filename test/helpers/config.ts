@@ -17,6 +17,8 @@ export function testConfig(overrides: RawEnv = {}): Config {
     LOG_FORMAT: 'json',
     DATA_DIR: tempDir(),
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    // No dashboard build unless a test brings one: results must not depend on a dist/ left lying around.
+    STATIC_DIR: join(tmpdir(), 'tally-test-no-dist'),
     ...overrides,
   }).config
 }
