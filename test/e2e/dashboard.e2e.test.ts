@@ -156,8 +156,27 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
 }
 
-/** Checks the rules axe would flag first; cheap, and enough to keep regressions out. */
+const AXE_SOURCE = await Bun.file(Bun.resolveSync('axe-core/axe.min.js', import.meta.dir)).text()
+
+/**
+ * axe-core's WCAG 2.1 A/AA rules (contrast included) on the page as it is now, plus a few checks of
+ * our own. axe is injected through the DevTools protocol, which the page's CSP does not govern.
+ */
 async function checkAccessibility(page: Page, where: string) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe's global, injected above
+    const axe = (window as any).axe
+    const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
+    return result.violations.map(
+      (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
+        `${v.id}: ${v.help} at ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    )
+  })
+  expect({ where, axe: violations }).toEqual({ where, axe: [] })
   const issues = await page.evaluate(() => {
     const found: string[] = []
     const visible = (el: Element) => (el as HTMLElement).offsetParent !== null || el.closest('dialog[open]')
@@ -337,6 +356,8 @@ test('sign up, connect a bank, browse, search, reconnect after reset_login, remo
     await other.page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor()
     await other.page.getByRole('heading', { name: 'Net worth' }).waitFor()
     await shot(other.page, `overview-${suffix}`)
+    // Contrast and the rest hold in the dark theme and on a small screen too.
+    await checkAccessibility(other.page, `overview ${suffix}`)
     for (const [name, heading] of [
       ['Transactions', 'Transactions'],
       ['Banks', 'Banks'],
@@ -345,6 +366,7 @@ test('sign up, connect a bank, browse, search, reconnect after reset_login, remo
       await openPage(other.page, name, heading)
       if (name === 'Transactions') await other.page.locator('table.transactions tbody tr').first().waitFor()
       await shot(other.page, `${name.toLowerCase()}-${suffix}`)
+      await checkAccessibility(other.page, `${name.toLowerCase()} ${suffix}`)
     }
     // Nothing may overflow sideways on a 375 px screen.
     if (variant.mobile)
