@@ -2,26 +2,7 @@ import { t } from 'elysia'
 import { PageQuery } from '../../http/pagination.ts'
 import { Uuid } from '../../http/schemas.ts'
 import { Money } from '../accounts/model.ts'
-
-/** Plaid's personal finance category taxonomy (v1), primary level. */
-export const PRIMARY_CATEGORIES = [
-  'INCOME',
-  'TRANSFER_IN',
-  'TRANSFER_OUT',
-  'LOAN_PAYMENTS',
-  'BANK_FEES',
-  'ENTERTAINMENT',
-  'FOOD_AND_DRINK',
-  'GENERAL_MERCHANDISE',
-  'HOME_IMPROVEMENT',
-  'MEDICAL',
-  'PERSONAL_CARE',
-  'GENERAL_SERVICES',
-  'GOVERNMENT_AND_NON_PROFIT',
-  'TRANSPORTATION',
-  'TRAVEL',
-  'RENT_AND_UTILITIES',
-] as const
+import { PRIMARY_CATEGORIES } from './categories.ts'
 
 export const IsoDate = t.String({ format: 'date', description: 'YYYY-MM-DD', examples: ['2025-06-30'] })
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { PRIMARY_CATEGORIES } from '../../modules/transactions/categories.ts'
 import type { ApiError } from '../api.ts'
 import { api, type Transaction, type TransactionFilters } from '../api.ts'
 import { categoryLabel, day, flow, money } from '../format.ts'
@@ -6,25 +7,7 @@ import { announce } from '../state.ts'
 import { Empty, Loading, PageTitle, ProblemMessage, toApiError, useLoad } from '../ui.tsx'
 
 type Category = NonNullable<TransactionFilters['category']>
-// The server's list (src/modules/transactions/model.ts), checked against its type.
-const CATEGORIES = [
-  'INCOME',
-  'TRANSFER_IN',
-  'TRANSFER_OUT',
-  'LOAN_PAYMENTS',
-  'BANK_FEES',
-  'ENTERTAINMENT',
-  'FOOD_AND_DRINK',
-  'GENERAL_MERCHANDISE',
-  'HOME_IMPROVEMENT',
-  'MEDICAL',
-  'PERSONAL_CARE',
-  'GENERAL_SERVICES',
-  'GOVERNMENT_AND_NON_PROFIT',
-  'TRANSPORTATION',
-  'TRAVEL',
-  'RENT_AND_UTILITIES',
-] as const satisfies readonly Category[]
+const CATEGORIES: readonly Category[] = PRIMARY_CATEGORIES
 
 interface Draft {
   q: string
