@@ -1,22 +1,13 @@
 import { expect } from 'bun:test'
 import { type BankJobs, startBankJobs } from '../../src/plaid/background.ts'
+import { controlApi } from '../../src/simulator/testing/harness.ts'
 import type { TestApp } from './app.ts'
 import { deferCleanup } from './cleanup.ts'
 import { as, type TestUser } from './users.ts'
 
 /** Calls the simulator's control API (docs/SIMULATOR.md). */
-export async function control(tally: TestApp, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${tally.simulator.url}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      'PLAID-CLIENT-ID': tally.simulator.clientId,
-      'PLAID-SECRET': tally.simulator.secret,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const text = await response.text()
-  return { status: response.status, body: text ? JSON.parse(text) : null }
+export function control(tally: TestApp, method: string, path: string, body?: unknown) {
+  return controlApi(tally.simulator)(method, path, body)
 }
 
 /** Link's stand-in, as the dashboard drives it: link token → institution → credentials → accounts. */

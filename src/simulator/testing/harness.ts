@@ -36,10 +36,9 @@ export function plaidClient(simulator: Pick<RunningSimulator, 'url' | 'clientId'
   )
 }
 
-export async function startHarness(options: StartSimulatorOptions = {}): Promise<SimulatorHarness> {
-  const simulator = await startSimulator({ port: 0, webhookRetryDelaysMs: [20, 40, 80], ...options })
-  const client = plaidClient(simulator)
-  const control: SimulatorHarness['control'] = async (method, path, body) => {
+/** The control API of a running simulator, called with its own credentials. */
+export function controlApi(simulator: RunningSimulator): SimulatorHarness['control'] {
+  return async (method, path, body) => {
     const response = await fetch(`${simulator.url}${path}`, {
       method,
       headers: {
@@ -49,8 +48,15 @@ export async function startHarness(options: StartSimulatorOptions = {}): Promise
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
-    return { status: response.status, body: await response.json() }
+    const text = await response.text()
+    return { status: response.status, body: text ? JSON.parse(text) : null }
   }
+}
+
+export async function startHarness(options: StartSimulatorOptions = {}): Promise<SimulatorHarness> {
+  const simulator = await startSimulator({ port: 0, webhookRetryDelaysMs: [20, 40, 80], ...options })
+  const client = plaidClient(simulator)
+  const control = controlApi(simulator)
   return {
     simulator,
     client,
